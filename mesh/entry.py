@@ -1,0 +1,25 @@
+"""Entry-point helper: the one place a standalone service reads its environment and serves."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from mesh.component import ServiceComponent, serve_forever
+from mesh.logs import configure_logging
+from mesh.metrics import serve_metrics
+from mesh.settings import MeshSettings
+from mesh.telemetry import setup_telemetry
+
+
+def run_service(name: str, build: Callable[[MeshSettings], ServiceComponent]) -> None:
+    settings = MeshSettings()
+    configure_logging(f"wastecoach-{name}", settings.log_level, settings.log_json)
+    setup_telemetry(f"wastecoach-{name}")
+    if settings.metrics_port:
+        serve_metrics(settings.metrics_port)
+
+    async def main() -> None:
+        await serve_forever(build(settings), settings.grpc_host, settings.port_for(name), settings.grpc_grace_s)
+
+    asyncio.run(main())

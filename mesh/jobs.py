@@ -1,0 +1,162 @@
+"""Queue vocabulary shared by publishers and consumers, and the in-process broker of the embedded default.
+
+The in-process broker gives the same contract as the RabbitMQ one: priorities, bounded retries
+with backoff, then a dead letter with its reason. Handlers are the same functions on both.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from mesh import metrics
+
+log = logging.getLogger(__name__)
+
+# The original design's queues and their priorities (x-max-priority on RabbitMQ).
+QUEUE_PRIORITY = {"q.ai": 10, "q.api": 5, "q.sched": 3, "q.batch": 1}
+DEAD_LETTER_QUEUE = "q.dlq"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 3
+    base_delay_s: float = 0.5
+    factor: float = 4.0
+
+    def delay(self, attempt: int) -> float:
+        return self.base_delay_s * self.factor ** (attempt - 1)
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """What a handler knows about its delivery; `final` means no retry follows a failure."""
+
+    queue: str
+    message_id: str
+    attempt: int
+    final: bool
+
+
+Handler = Callable[[dict[str, Any], JobContext], Awaitable[None]]
+
+
+class Publisher(Protocol):
+    async def publish(
+        self, queue: str, body: dict[str, Any], *, priority: int | None = None, message_id: str | None = None
+    ) -> None: ...
+
+
+@dataclass
+class DeadLetter:
+    queue: str
+    message_id: str
+    body: dict[str, Any]
+    reason: str
+    attempts: int
+    dead_at: float = field(default_factory=time.time)
+
+
+@dataclass(order=True)
+class _Entry:
+    rank: tuple[int, int]
+    queue: str = field(compare=False)
+    message_id: str = field(compare=False)
+    body: dict[str, Any] = field(compare=False)
+    attempt: int = field(compare=False, default=1)
+
+
+class InProcessBroker:
+    """A priority dispatcher inside the process: higher queue/message priority is served first."""
+
+    def __init__(self, *, workers: int = 2, retry: RetryPolicy | None = None) -> None:
+        self._queue: asyncio.PriorityQueue[_Entry] = asyncio.PriorityQueue()
+        self._seq = itertools.count()
+        self._handlers: dict[str, Handler] = {}
+        self._workers = workers
+        self._tasks: list[asyncio.Task[None]] = []
+        self._retry = retry or RetryPolicy()
+        self.dead_letters: list[DeadLetter] = []
+
+    def subscribe(self, queue: str, handler: Handler) -> None:
+        self._handlers[queue] = handler
+
+    async def publish(
+        self, queue: str, body: dict[str, Any], *, priority: int | None = None, message_id: str | None = None
+    ) -> None:
+        if queue not in QUEUE_PRIORITY:
+            raise ValueError(f"unknown queue {queue!r}")
+        self._put(queue, message_id or uuid.uuid4().hex, body, 1, priority)
+
+    def _put(self, queue: str, message_id: str, body: dict[str, Any], attempt: int, priority: int | None) -> None:
+        level = priority if priority is not None else QUEUE_PRIORITY[queue]
+        self._queue.put_nowait(_Entry((-level, next(self._seq)), queue, message_id, body, attempt))
+        metrics.QUEUE_DEPTH.labels(queue).inc()
+
+    async def start(self) -> None:
+        self._tasks = [asyncio.create_task(self._work(), name=f"inproc-worker-{i}") for i in range(self._workers)]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+
+    async def replay(self, message_id: str | None = None) -> int:
+        chosen = [d for d in self.dead_letters if message_id in (None, d.message_id)]
+        for dead in chosen:
+            self.dead_letters.remove(dead)
+            self._put(dead.queue, dead.message_id, dead.body, 1, None)
+        return len(chosen)
+
+    async def _work(self) -> None:
+        while True:
+            entry = await self._queue.get()
+            metrics.QUEUE_DEPTH.labels(entry.queue).dec()
+            try:
+                await self._deliver(entry)
+            finally:
+                self._queue.task_done()
+
+    async def _deliver(self, entry: _Entry) -> None:
+        handler = self._handlers.get(entry.queue)
+        if handler is None:
+            self._dead(entry, "no consumer for this queue")
+            return
+        final = entry.attempt >= self._retry.max_attempts
+        ctx = JobContext(entry.queue, entry.message_id, entry.attempt, final)
+        start = time.perf_counter()
+        try:
+            await handler(entry.body, ctx)
+        except Exception as exc:
+            metrics.ERRORS.labels("job").inc()
+            reason = f"{type(exc).__name__}: {exc}"
+            if final:
+                self._dead(entry, reason)
+            else:
+                log.warning("job failed, will retry", extra={"queue": entry.queue, "attempt": entry.attempt})
+                await self._retry_later(entry)
+        finally:
+            metrics.JOB_SECONDS.labels(entry.queue).observe(time.perf_counter() - start)
+
+    async def _retry_later(self, entry: _Entry) -> None:
+        async def later() -> None:
+            await asyncio.sleep(self._retry.delay(entry.attempt))
+            self._put(entry.queue, entry.message_id, entry.body, entry.attempt + 1, None)
+
+        # Keep a reference so the retry is not garbage-collected mid-sleep.
+        task = asyncio.create_task(later())
+        self._tasks.append(task)
+
+    def _dead(self, entry: _Entry, reason: str) -> None:
+        log.error("job dead-lettered", extra={"queue": entry.queue, "reason": reason, "attempts": entry.attempt})
+        self.dead_letters.append(DeadLetter(entry.queue, entry.message_id, entry.body, reason, entry.attempt))
+
+    async def drain(self) -> None:
+        await self._queue.join()

@@ -1,0 +1,23 @@
+"""Prometheus metrics every process exposes; names match the Grafana dashboards in the chart."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram, start_http_server
+
+HTTP_REQUESTS = Counter("wastecoach_http_requests_total", "REST requests", ["route", "method", "status"])
+HTTP_SECONDS = Histogram("wastecoach_http_request_duration_seconds", "REST latency", ["route"])
+GRPC_HANDLED = Counter("wastecoach_grpc_server_handled_total", "gRPC calls handled", ["service", "method", "code"])
+GRPC_SECONDS = Histogram("wastecoach_grpc_server_handling_seconds", "gRPC handling time", ["service", "method"])
+SCANS = Counter("wastecoach_scans_total", "Scan state transitions", ["status"])
+SCAN_SECONDS = Histogram(
+    "wastecoach_scan_duration_seconds", "Scan submit to done", buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30)
+)
+QUEUE_DEPTH = Gauge("wastecoach_queue_depth", "Messages waiting", ["queue"])
+JOB_SECONDS = Histogram("wastecoach_job_duration_seconds", "Job handling time", ["queue"])
+VISION_SECONDS = Histogram("wastecoach_vision_seconds", "Vision latency", ["provider"])
+LLM_SECONDS = Histogram("wastecoach_llm_seconds", "LLM latency")
+ERRORS = Counter("wastecoach_errors_total", "Errors by kind", ["kind"])
+
+
+def serve_metrics(port: int, host: str = "0.0.0.0") -> None:
+    start_http_server(port, addr=host)

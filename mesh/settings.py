@@ -1,0 +1,56 @@
+"""Settings shared by every component, read from `WASTECOACH_*` variables by entry points only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_PORTS = {"auth": 50051, "users": 50052, "waste": 50053, "coach": 50054, "locations": 50055}
+
+
+def _default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("wastecoach"))
+
+
+class MeshSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="WASTECOACH_", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    # Unset: each service keeps its tables in its own SQLite file under data_dir.
+    database_url: str | None = None
+    redis_url: str | None = None
+    rabbit_url: str | None = None
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    grpc_host: str = "0.0.0.0"
+    grpc_port: int | None = None
+    grpc_deadline_s: float = 10.0
+    grpc_grace_s: float = 5.0
+    metrics_port: int | None = None
+
+    auth_addr: str = f"127.0.0.1:{DEFAULT_PORTS['auth']}"
+    users_addr: str = f"127.0.0.1:{DEFAULT_PORTS['users']}"
+    waste_addr: str = f"127.0.0.1:{DEFAULT_PORTS['waste']}"
+    coach_addr: str = f"127.0.0.1:{DEFAULT_PORTS['coach']}"
+    locations_addr: str = f"127.0.0.1:{DEFAULT_PORTS['locations']}"
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    def database_url_for(self, service: str) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.data_dir / f'{service}.sqlite3'}"
+
+    def port_for(self, service: str) -> int:
+        return self.grpc_port if self.grpc_port is not None else DEFAULT_PORTS[service]
+
+    def address_of(self, service: str) -> str:
+        return getattr(self, f"{service}_addr")

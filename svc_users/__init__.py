@@ -1,0 +1,1 @@
+"""svc_users: profiles, scan history and stats."""

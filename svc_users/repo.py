@@ -1,0 +1,104 @@
+"""SQL for svc_users."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from svc_users.domain import HistoryEntry, Profile
+from svc_users.models import HistoryRow, ProfileRow
+
+
+def _profile(row: ProfileRow) -> Profile:
+    return Profile(row.user_id, row.nickname, row.language, row.region_code, row.created_at)
+
+
+def _entry(row: HistoryRow) -> HistoryEntry:
+    return HistoryEntry(row.scan_id, row.user_id, row.category_code, row.item, row.confidence, row.scanned_at)
+
+
+class UsersRepo:
+    def __init__(self, sessions: async_sessionmaker) -> None:
+        self.sessions = sessions
+
+    async def get_profile(self, user_id: str) -> Profile | None:
+        async with self.sessions() as session:
+            row = await session.get(ProfileRow, user_id)
+            return _profile(row) if row else None
+
+    async def ensure_profile(self, user_id: str, nickname: str, now: datetime) -> Profile:
+        async with self.sessions() as session:
+            row = await session.get(ProfileRow, user_id)
+            if row is None:
+                row = ProfileRow(user_id=user_id, nickname=nickname, language="ko", region_code="", created_at=now)
+                session.add(row)
+                try:
+                    await session.commit()
+                except IntegrityError:
+                    # Two first sign-ins raced; the other one created it.
+                    await session.rollback()
+                    row = await session.get(ProfileRow, user_id)
+            return _profile(row)
+
+    async def update_profile(self, user_id: str, changes: dict[str, str]) -> Profile | None:
+        async with self.sessions() as session:
+            row = await session.get(ProfileRow, user_id)
+            if row is None:
+                return None
+            for key, value in changes.items():
+                setattr(row, key, value)
+            await session.commit()
+            return _profile(row)
+
+    async def delete_user(self, user_id: str) -> None:
+        async with self.sessions.begin() as session:
+            await session.execute(delete(HistoryRow).where(HistoryRow.user_id == user_id))
+            await session.execute(delete(ProfileRow).where(ProfileRow.user_id == user_id))
+
+    async def record_scan(self, entry: HistoryEntry) -> bool:
+        async with self.sessions() as session:
+            if await session.get(HistoryRow, entry.scan_id) is not None:
+                return False
+            session.add(
+                HistoryRow(
+                    scan_id=entry.scan_id,
+                    user_id=entry.user_id,
+                    category_code=entry.category_code,
+                    item=entry.item,
+                    confidence=entry.confidence,
+                    scanned_at=entry.scanned_at,
+                )
+            )
+            try:
+                await session.commit()
+            except IntegrityError:
+                return False
+            return True
+
+    async def list_history(
+        self, user_id: str, after: tuple[datetime, str] | None, limit: int
+    ) -> list[HistoryEntry]:
+        query = select(HistoryRow).where(HistoryRow.user_id == user_id)
+        if after is not None:
+            when, scan_id = after
+            query = query.where(
+                or_(HistoryRow.scanned_at < when, and_(HistoryRow.scanned_at == when, HistoryRow.scan_id < scan_id))
+            )
+        query = query.order_by(HistoryRow.scanned_at.desc(), HistoryRow.scan_id.desc()).limit(limit)
+        async with self.sessions() as session:
+            return [_entry(row) for row in (await session.scalars(query)).all()]
+
+    async def scan_times_and_counts(self, user_id: str) -> tuple[list[datetime], dict[str, int]]:
+        async with self.sessions() as session:
+            times = (
+                await session.scalars(select(HistoryRow.scanned_at).where(HistoryRow.user_id == user_id))
+            ).all()
+            counts = await session.execute(
+                select(HistoryRow.category_code, func.count())
+                .where(HistoryRow.user_id == user_id)
+                .group_by(HistoryRow.category_code)
+            )
+            return list(times), {code: n for code, n in counts.all()}

@@ -1,0 +1,1 @@
+"""Composition root: the `wastecoach` command wires services, consumers and the edge together."""
