@@ -1,4 +1,4 @@
-"""Async SQLAlchemy engines: SQLite (aiosqlite) for the embedded default, PostgreSQL (asyncpg) in production."""
+"""Async SQLAlchemy engines: SQLite (aiosqlite) embedded, PostgreSQL (asyncpg) in production."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import DateTime, event
-from sqlalchemy.types import TypeDecorator
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.types import TypeDecorator
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -20,6 +20,8 @@ def run_service(name: str, build: Callable[[MeshSettings], ServiceComponent]) ->
         serve_metrics(settings.metrics_port)
 
     async def main() -> None:
-        await serve_forever(build(settings), settings.grpc_host, settings.port_for(name), settings.grpc_grace_s)
+        await serve_forever(
+            build(settings), settings.grpc_host, settings.port_for(name), settings.grpc_grace_s
+        )
 
     asyncio.run(main())

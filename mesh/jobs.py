@@ -94,13 +94,17 @@ class InProcessBroker:
             raise ValueError(f"unknown queue {queue!r}")
         self._put(queue, message_id or uuid.uuid4().hex, body, 1, priority)
 
-    def _put(self, queue: str, message_id: str, body: dict[str, Any], attempt: int, priority: int | None) -> None:
+    def _put(
+        self, queue: str, message_id: str, body: dict[str, Any], attempt: int, priority: int | None
+    ) -> None:
         level = priority if priority is not None else QUEUE_PRIORITY[queue]
         self._queue.put_nowait(_Entry((-level, next(self._seq)), queue, message_id, body, attempt))
         metrics.QUEUE_DEPTH.labels(queue).inc()
 
     async def start(self) -> None:
-        self._tasks = [asyncio.create_task(self._work(), name=f"inproc-worker-{i}") for i in range(self._workers)]
+        self._tasks = [
+            asyncio.create_task(self._work(), name=f"inproc-worker-{i}") for i in range(self._workers)
+        ]
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -155,7 +159,9 @@ class InProcessBroker:
         self._tasks.append(task)
 
     def _dead(self, entry: _Entry, reason: str) -> None:
-        log.error("job dead-lettered", extra={"queue": entry.queue, "reason": reason, "attempts": entry.attempt})
+        log.error(
+            "job dead-lettered", extra={"queue": entry.queue, "reason": reason, "attempts": entry.attempt}
+        )
         self.dead_letters.append(DeadLetter(entry.queue, entry.message_id, entry.body, reason, entry.attempt))
 
     async def drain(self) -> None:

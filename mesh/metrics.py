@@ -6,8 +6,12 @@ from prometheus_client import Counter, Gauge, Histogram, start_http_server
 
 HTTP_REQUESTS = Counter("wastecoach_http_requests_total", "REST requests", ["route", "method", "status"])
 HTTP_SECONDS = Histogram("wastecoach_http_request_duration_seconds", "REST latency", ["route"])
-GRPC_HANDLED = Counter("wastecoach_grpc_server_handled_total", "gRPC calls handled", ["service", "method", "code"])
-GRPC_SECONDS = Histogram("wastecoach_grpc_server_handling_seconds", "gRPC handling time", ["service", "method"])
+GRPC_HANDLED = Counter(
+    "wastecoach_grpc_server_handled_total", "gRPC calls handled", ["service", "method", "code"]
+)
+GRPC_SECONDS = Histogram(
+    "wastecoach_grpc_server_handling_seconds", "gRPC handling time", ["service", "method"]
+)
 SCANS = Counter("wastecoach_scans_total", "Scan state transitions", ["status"])
 SCAN_SECONDS = Histogram(
     "wastecoach_scan_duration_seconds", "Scan submit to done", buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30)

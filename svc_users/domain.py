@@ -109,4 +109,9 @@ def compute_stats(times: list[datetime], categories: dict[str, int], now: dateti
     days = {t.astimezone(tz).date() for t in times}
     streak = streak_days(days, now.astimezone(tz).date())
     total = sum(categories.values())
-    return Stats(total, dict(sorted(categories.items())), streak, total * POINTS_PER_SCAN + streak * POINTS_PER_STREAK_DAY)
+    return Stats(
+        total,
+        dict(sorted(categories.items())),
+        streak,
+        total * POINTS_PER_SCAN + streak * POINTS_PER_STREAK_DAY,
+    )

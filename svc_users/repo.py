@@ -33,7 +33,9 @@ class UsersRepo:
         async with self.sessions() as session:
             row = await session.get(ProfileRow, user_id)
             if row is None:
-                row = ProfileRow(user_id=user_id, nickname=nickname, language="ko", region_code="", created_at=now)
+                row = ProfileRow(
+                    user_id=user_id, nickname=nickname, language="ko", region_code="", created_at=now
+                )
                 session.add(row)
                 try:
                     await session.commit()
@@ -85,7 +87,10 @@ class UsersRepo:
         if after is not None:
             when, scan_id = after
             query = query.where(
-                or_(HistoryRow.scanned_at < when, and_(HistoryRow.scanned_at == when, HistoryRow.scan_id < scan_id))
+                or_(
+                    HistoryRow.scanned_at < when,
+                    and_(HistoryRow.scanned_at == when, HistoryRow.scan_id < scan_id),
+                )
             )
         query = query.order_by(HistoryRow.scanned_at.desc(), HistoryRow.scan_id.desc()).limit(limit)
         async with self.sessions() as session:

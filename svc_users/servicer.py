@@ -44,7 +44,9 @@ class UsersServicer(users_pb2_grpc.UsersServiceServicer):
     async def EnsureProfile(self, request: pb.EnsureProfileRequest, context: grpc.aio.ServicerContext):
         user_id = await require_user(context)
         nickname = domain.clean_nickname(request.nickname or "user")
-        return pb.EnsureProfileResponse(profile=_profile(await self.repo.ensure_profile(user_id, nickname, self.clock())))
+        return pb.EnsureProfileResponse(
+            profile=_profile(await self.repo.ensure_profile(user_id, nickname, self.clock()))
+        )
 
     async def GetProfile(self, request: pb.GetProfileRequest, context: grpc.aio.ServicerContext):
         user_id = await require_user(context)

@@ -31,7 +31,9 @@ def upgrade() -> None:
         sa.Column("confidence", sa.Float, nullable=False),
         sa.Column("scanned_at", sa.DateTime(timezone=True), nullable=False),
     )
-    op.create_index("ix_user_scan_history_user_time", "user_scan_history", ["user_id", "scanned_at", "scan_id"])
+    op.create_index(
+        "ix_user_scan_history_user_time", "user_scan_history", ["user_id", "scanned_at", "scan_id"]
+    )
 
 
 def downgrade() -> None:

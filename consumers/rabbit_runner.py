@@ -1,0 +1,82 @@
+"""Runs job handlers on RabbitMQ with FastStream: manual ack after the work is committed,
+bounded retries through per-queue delay queues, then q.dlq with the reason and attempt count."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from faststream.middlewares import AckPolicy
+from faststream.rabbit import Channel, RabbitBroker, RabbitMessage
+
+from mesh import metrics
+from mesh.jobs import DEAD_LETTER_QUEUE, Handler, JobContext, RetryPolicy
+from mesh.rabbit import RabbitPublisher, make_broker, retry_queue, work_queue
+
+log = logging.getLogger(__name__)
+
+
+def _attempt(message: RabbitMessage) -> int:
+    try:
+        return max(1, int((message.headers or {}).get("x-attempt", 1)))
+    except (TypeError, ValueError):
+        return 1
+
+
+def make_callback(queue: str, handler: Handler, publisher: RabbitPublisher, retry: RetryPolicy):
+    async def on_message(body: dict[str, Any], msg: RabbitMessage) -> None:
+        attempt = _attempt(msg)
+        ctx = JobContext(queue, msg.message_id or "", attempt, attempt >= retry.max_attempts)
+        start = time.perf_counter()
+        try:
+            await handler(body, ctx)
+        except Exception as exc:
+            metrics.ERRORS.labels("job").inc()
+            reason = f"{type(exc).__name__}: {exc}"[:1000]
+            headers = {"x-original-queue": queue, "x-attempts": attempt, "x-reason": reason}
+            if ctx.final:
+                log.error("job dead-lettered", extra={"queue": queue, "reason": reason, "attempts": attempt})
+                headers["x-failed-at"] = datetime.now(UTC).isoformat()
+                await publisher.publish(DEAD_LETTER_QUEUE, body, message_id=msg.message_id, headers=headers)
+            else:
+                log.warning(
+                    "job failed, retrying", extra={"queue": queue, "attempt": attempt, "reason": reason}
+                )
+                headers["x-attempt"] = attempt + 1
+                # Routed through the delay queue: it expires there and dead-letters back to `queue`.
+                await publisher.publish(
+                    queue,
+                    body,
+                    message_id=msg.message_id,
+                    headers=headers,
+                    expiration_s=retry.delay(attempt),
+                    routing_queue=f"{queue}.retry",
+                )
+        finally:
+            metrics.JOB_SECONDS.labels(queue).observe(time.perf_counter() - start)
+        # Only now: the result (or its retry / dead letter, confirmed by the broker) is safe.
+        await msg.ack()
+
+    on_message.__name__ = f"handle_{queue.replace('.', '_')}"
+    return on_message
+
+
+def build_broker(
+    url: str,
+    handlers: dict[str, Handler],
+    *,
+    retry: RetryPolicy | None = None,
+    prefetch: int = 8,
+    middlewares: tuple[Any, ...] = (),
+) -> RabbitBroker:
+    broker = make_broker(url, middlewares=middlewares)
+    publisher = RabbitPublisher(broker)
+    policy = retry or RetryPolicy()
+    for queue, handler in handlers.items():
+        broker.subscriber(
+            work_queue(queue), ack_policy=AckPolicy.MANUAL, channel=Channel(prefetch_count=prefetch)
+        )(make_callback(queue, handler, publisher, policy))
+        broker.publisher(retry_queue(queue))
+    return broker

@@ -1,0 +1,24 @@
+"""Settings of the queue consumers on top of the mesh's."""
+
+from __future__ import annotations
+
+from mesh.settings import MeshSettings
+
+
+class ConsumerSettings(MeshSettings):
+    prefetch_q_ai: int = 4
+    prefetch_q_api: int = 8
+    prefetch_q_sched: int = 1
+    prefetch_q_batch: int = 16
+    inprocess_workers: int = 2
+    max_attempts: int = 3
+    retry_base_delay_s: float = 1.0
+    # Cloud vision (any OpenAI-compatible server); unset key → on-device model only.
+    openai_api_key: str | None = None
+    openai_base_url: str | None = None
+    openai_vision_model: str = "gpt-4o"
+    vision_timeout_s: float = 10.0
+    vision_threads: int = 2
+
+    def prefetch(self, queue: str) -> int:
+        return getattr(self, "prefetch_" + queue.replace(".", "_"))

@@ -1,0 +1,60 @@
+"""Builds the handlers' dependencies (gRPC stubs, vision) and the queue → handler table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+import grpc
+
+from consumers.scan_job import ScanDeps, process_scan
+from consumers.settings import ConsumerSettings
+from mesh.grpc_channel import make_channel
+from mesh.jobs import Handler
+from protos.wastecoach.coach.v1 import coach_pb2_grpc
+from protos.wastecoach.locations.v1 import locations_pb2_grpc
+from protos.wastecoach.users.v1 import users_pb2_grpc
+from protos.wastecoach.waste.v1 import waste_pb2_grpc
+
+
+def build_vision(settings: ConsumerSettings):
+    # Imported here: loading the model is the consumer's business, not an importer's.
+    from vision.classifier import OnDeviceClassifier
+    from vision.cloud import FallbackVision, OpenAIVisionProvider
+
+    local = OnDeviceClassifier(threads=settings.vision_threads)
+    cloud = None
+    if settings.openai_api_key:
+        cloud = OpenAIVisionProvider(
+            api_key=settings.openai_api_key,
+            base_url=settings.openai_base_url,
+            model=settings.openai_vision_model,
+            timeout_s=settings.vision_timeout_s,
+        )
+    return FallbackVision(cloud, local)
+
+
+@dataclass
+class Workers:
+    handlers: dict[str, Handler]
+    channels: list[grpc.aio.Channel]
+
+    async def close(self) -> None:
+        for channel in self.channels:
+            await channel.close()
+
+
+def build_workers(settings: ConsumerSettings, vision=None) -> Workers:
+    def channel(service: str) -> grpc.aio.Channel:
+        return make_channel(settings.address_of(service), deadline_s=settings.grpc_deadline_s)
+
+    chans = {name: channel(name) for name in ("waste", "coach", "locations", "users")}
+    deps = ScanDeps(
+        waste=waste_pb2_grpc.WasteServiceStub(chans["waste"]),
+        coach=coach_pb2_grpc.CoachServiceStub(chans["coach"]),
+        locations=locations_pb2_grpc.LocationsServiceStub(chans["locations"]),
+        users=users_pb2_grpc.UsersServiceStub(chans["users"]),
+        vision=vision if vision is not None else build_vision(settings),
+    )
+    handlers: dict[str, Handler] = {"q.ai": partial(process_scan, deps=deps)}
+    return Workers(handlers=handlers, channels=list(chans.values()))

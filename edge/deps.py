@@ -1,0 +1,58 @@
+"""Request dependencies as Annotated aliases: clients, settings, the verified caller."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from edge.auth import Identity, TokenVerifier
+from edge.clients import Clients
+from edge.errors import ApiError
+from edge.settings import EdgeSettings
+from mesh.identity import user_metadata
+
+
+def get_clients(request: Request) -> Clients:
+    return request.app.state.clients
+
+
+def get_settings(request: Request) -> EdgeSettings:
+    return request.app.state.settings
+
+
+async def current_user(request: Request) -> Identity:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(
+            401,
+            "sign in first: send Authorization: Bearer <access token>",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    verifier: TokenVerifier = request.app.state.verifier
+    return await verifier.verify(token.strip())
+
+
+ClientsDep = Annotated[Clients, Depends(get_clients)]
+SettingsDep = Annotated[EdgeSettings, Depends(get_settings)]
+CurrentUser = Annotated[Identity, Depends(current_user)]
+
+
+def as_user(identity: Identity) -> tuple[tuple[str, str], ...]:
+    return user_metadata(identity.user_id)
+
+
+def language_of(request: Request) -> str:
+    """ko unless the app prefers English (Accept-Language: en...)."""
+    accept = request.headers.get("accept-language", "").lower()
+    for part in accept.split(","):
+        tag = part.split(";")[0].strip()
+        if tag.startswith("en"):
+            return "en"
+        if tag.startswith("ko"):
+            return "ko"
+    return "ko"
+
+
+Language = Annotated[str, Depends(language_of)]

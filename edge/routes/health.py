@@ -1,0 +1,40 @@
+"""Liveness and readiness."""
+
+from __future__ import annotations
+
+import asyncio
+
+import grpc
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz")
+async def readyz(request: Request) -> JSONResponse:
+    """Ready when every service answers SERVING: the edge is useless without them."""
+
+    async def check(channel: grpc.aio.Channel) -> bool:
+        try:
+            reply = await health_pb2_grpc.HealthStub(channel).Check(
+                health_pb2.HealthCheckRequest(), timeout=2
+            )
+            return reply.status == health_pb2.HealthCheckResponse.SERVING
+        except grpc.aio.AioRpcError:
+            return False
+
+    clients = request.app.state.clients
+    names = ("auth", "users", "waste", "coach", "locations")
+    results = await asyncio.gather(*(check(c) for c in clients.channels))
+    services = {name: "ok" if ok else "unavailable" for name, ok in zip(names, results, strict=True)}
+    ready = all(results)
+    return JSONResponse(
+        {"status": "ok" if ready else "unavailable", "services": services}, status_code=200 if ready else 503
+    )

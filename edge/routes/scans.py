@@ -1,0 +1,168 @@
+"""Scans: submit a photo, poll or stream its progress."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Header, Path, Query, Request, Response, UploadFile
+from fastapi.responses import JSONResponse, StreamingResponse
+
+from edge import convert, schemas
+from edge.deps import ClientsDep, CurrentUser, Language, SettingsDep, as_user
+from edge.errors import ApiError
+from mesh.proto_time import from_timestamp
+from protos.wastecoach.waste.v1 import waste_pb2
+
+router = APIRouter(prefix="/api/v1/scans", tags=["scans"])
+FINISHED = {"done", "failed"}
+# Pollers come back after this many seconds while a scan is pending.
+RETRY_AFTER_S = 1
+SSE_KEEPALIVE_S = 15.0
+
+
+def _etag(scan: waste_pb2.Scan) -> str:
+    return f'W/"{scan.scan_id}-{scan.version}"'
+
+
+async def _read_limited(upload: UploadFile, limit: int) -> bytes:
+    data = await upload.read(limit + 1)
+    if len(data) > limit:
+        raise ApiError(413, f"the image is larger than {limit // (1024 * 1024)} MB")
+    return data
+
+
+@router.post("", status_code=202, response_model=schemas.ScanAccepted)
+async def create_scan(
+    request: Request,
+    user: CurrentUser,
+    clients: ClientsDep,
+    settings: SettingsDep,
+    language: Language,
+    image: Annotated[UploadFile | None, File(description="the photo (JPEG, PNG, WebP)")] = None,
+    image_key: Annotated[str | None, Form(max_length=255)] = None,
+    lat: Annotated[float | None, Form(ge=-90, le=90)] = None,
+    lon: Annotated[float | None, Form(ge=-180, le=180)] = None,
+    hint: Annotated[str | None, Form(max_length=200)] = None,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)] = None,
+) -> JSONResponse:
+    if image is None and not image_key:
+        raise ApiError(
+            422, "send the photo as the multipart field `image`, or an `image_key` from /scans/uploads"
+        )
+    data = await _read_limited(image, settings.max_upload_bytes) if image is not None else b""
+    if image is not None and not data:
+        raise ApiError(422, "the image is empty")
+    scan_request = waste_pb2.CreateScanRequest(
+        image=data,
+        image_key=image_key or "",
+        hint=hint or "",
+        idempotency_key=idempotency_key or "",
+        language=language,
+    )
+    if lat is not None:
+        scan_request.lat = lat
+    if lon is not None:
+        scan_request.lon = lon
+    reply = await clients.waste.CreateScan(scan_request, metadata=as_user(user))
+    scan_id = reply.scan.scan_id
+    status_url = str(request.url_for("get_scan", scan_id=scan_id).path)
+    body = schemas.ScanAccepted(
+        scan_id=scan_id,
+        status=convert.STATUS.get(reply.scan.status, "queued"),
+        status_url=status_url,
+        events_url=f"{status_url}/events",
+    )
+    return JSONResponse(body.model_dump(), status_code=202, headers={"Location": status_url})
+
+
+@router.post("/uploads", response_model=schemas.UploadTicket)
+async def create_upload(
+    body: schemas.UploadRequest, user: CurrentUser, clients: ClientsDep
+) -> schemas.UploadTicket:
+    reply = await clients.waste.CreateUpload(
+        waste_pb2.CreateUploadRequest(content_type=body.content_type, size=body.size), metadata=as_user(user)
+    )
+    return schemas.UploadTicket(
+        upload_url=reply.upload_url,
+        image_key=reply.image_key,
+        expires_at=from_timestamp(reply.expires_at),
+        headers=dict(reply.headers),
+    )
+
+
+@router.get("", response_model=schemas.ScanPage)
+async def list_scans(
+    user: CurrentUser,
+    clients: ClientsDep,
+    cursor: Annotated[str, Query(max_length=200)] = "",
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> schemas.ScanPage:
+    reply = await clients.waste.ListScans(
+        waste_pb2.ListScansRequest(cursor=cursor, limit=limit), metadata=as_user(user)
+    )
+    return schemas.ScanPage(
+        items=[convert.scan(s) for s in reply.scans], next_cursor=reply.next_cursor or None
+    )
+
+
+@router.get("/{scan_id}", response_model=schemas.Scan, name="get_scan")
+async def get_scan(
+    scan_id: Annotated[str, Path(max_length=64)],
+    user: CurrentUser,
+    clients: ClientsDep,
+    if_none_match: Annotated[str | None, Header(alias="If-None-Match")] = None,
+) -> Response:
+    reply = await clients.waste.GetScan(waste_pb2.GetScanRequest(scan_id=scan_id), metadata=as_user(user))
+    etag = _etag(reply.scan)
+    body = convert.scan(reply.scan)
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    if body.status not in FINISHED:
+        headers["Retry-After"] = str(RETRY_AFTER_S)
+    if if_none_match and etag in {t.strip() for t in if_none_match.split(",")}:
+        return Response(status_code=304, headers=headers)
+    return Response(body.model_dump_json(), media_type="application/json", headers=headers)
+
+
+@router.get("/{scan_id}/events", response_class=StreamingResponse)
+async def scan_events(
+    scan_id: Annotated[str, Path(max_length=64)], request: Request, user: CurrentUser, clients: ClientsDep
+) -> StreamingResponse:
+    """Server-sent events: one `status` event per transition (queued → processing → done|failed)."""
+    metadata = as_user(user)
+    first = await clients.waste.GetScan(waste_pb2.GetScanRequest(scan_id=scan_id), metadata=metadata)
+    events = request.app.state.events
+
+    async def stream() -> AsyncIterator[str]:
+        async with events.subscribe(f"scan:{scan_id}") as incoming:
+            # Re-read after subscribing so a transition between the first read and now is not missed.
+            scan = (
+                await clients.waste.GetScan(waste_pb2.GetScanRequest(scan_id=scan_id), metadata=metadata)
+            ).scan
+            last = -1
+            while True:
+                if scan.version != last:
+                    last = scan.version
+                    payload = convert.scan(scan).model_dump(mode="json")
+                    data = json.dumps(payload, ensure_ascii=False)
+                    yield f"id: {scan.version}\nevent: status\ndata: {data}\n\n"
+                    if payload["status"] in FINISHED:
+                        return
+                try:
+                    await asyncio.wait_for(incoming.get(), timeout=SSE_KEEPALIVE_S)
+                except TimeoutError:
+                    yield ": keep-alive\n\n"
+                if await request.is_disconnected():
+                    return
+                scan = (
+                    await clients.waste.GetScan(waste_pb2.GetScanRequest(scan_id=scan_id), metadata=metadata)
+                ).scan
+
+    del first  # ownership was checked before the stream opened, so a 404 is a proper HTTP error
+    return StreamingResponse(
+        stream(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )

@@ -1,0 +1,196 @@
+"""REST shapes of the v1 contract (what the mobile app codes against)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Category(BaseModel):
+    code: str
+    name_ko: str
+    name_en: str
+
+
+class Tokens(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: str = "Bearer"
+    expires_in: int
+
+
+class DevLogin(BaseModel):
+    nickname: str = Field(min_length=1, max_length=32)
+
+
+class RefreshRequest(BaseModel):
+    refresh_token: str = Field(min_length=1, max_length=512)
+
+
+class Profile(BaseModel):
+    user_id: str
+    nickname: str
+    language: str
+    region_code: str
+    created_at: datetime
+
+
+class ProfilePatch(BaseModel):
+    nickname: str | None = Field(default=None, min_length=1, max_length=32)
+    language: Literal["ko", "en"] | None = None
+    region_code: str | None = Field(default=None, pattern=r"^(\d{5})?$")
+
+
+class HistoryEntry(BaseModel):
+    scan_id: str
+    category_code: str
+    item: str
+    confidence: float
+    scanned_at: datetime
+
+
+class HistoryPage(BaseModel):
+    items: list[HistoryEntry]
+    next_cursor: str | None
+
+
+class CategoryCount(BaseModel):
+    category_code: str
+    count: int
+
+
+class Stats(BaseModel):
+    total_scans: int
+    by_category: list[CategoryCount]
+    streak_days: int
+    points: int
+
+
+class Alternative(BaseModel):
+    code: str
+    confidence: float
+
+
+class Disposal(BaseModel):
+    steps: list[str]
+    why: str
+    bin: str
+    tip: str
+
+
+class Nearby(BaseModel):
+    id: str
+    name: str
+    kind: str
+    lat: float
+    lon: float
+    distance_m: float
+    accepts: list[str]
+    address: str = ""
+    map_url: str = ""
+
+
+class ScanResult(BaseModel):
+    category: Category
+    item: str
+    item_ko: str
+    material: str
+    confidence: float
+    alternatives: list[Alternative]
+    needs_confirmation: bool
+    disposal: Disposal
+    coaching: list[str]
+    nearby: list[Nearby]
+    provider: str
+    model: str
+
+
+class ScanError(BaseModel):
+    code: str
+    message: str
+
+
+class Scan(BaseModel):
+    scan_id: str
+    status: Literal["queued", "processing", "done", "failed"]
+    created_at: datetime
+    updated_at: datetime
+    result: ScanResult | None = None
+    error: ScanError | None = None
+
+
+class ScanAccepted(BaseModel):
+    scan_id: str
+    status: str
+    status_url: str
+    events_url: str
+
+
+class ScanPage(BaseModel):
+    items: list[Scan]
+    next_cursor: str | None
+
+
+class UploadRequest(BaseModel):
+    content_type: Literal["image/jpeg", "image/png", "image/webp"]
+    size: int = Field(gt=0, le=15 * 1024 * 1024)
+
+
+class UploadTicket(BaseModel):
+    upload_url: str
+    image_key: str
+    expires_at: datetime
+    headers: dict[str, str]
+
+
+class Item(BaseModel):
+    id: str
+    name_ko: str
+    name_en: str
+    category: Category
+    steps: list[str]
+    why: str
+    common_mistake: str = ""
+    source: str = ""
+    score: float | None = None
+
+
+class ItemList(BaseModel):
+    items: list[Item]
+
+
+class CategoryList(BaseModel):
+    categories: list[Category]
+
+
+class Question(BaseModel):
+    question: str = Field(min_length=1, max_length=500)
+    scan_id: str | None = Field(default=None, max_length=64)
+
+
+class Answer(BaseModel):
+    answer: str
+    sources: list[Item]
+    composed_by: str
+
+
+class DropOff(BaseModel):
+    id: str
+    name: str
+    kind: str
+    lat: float
+    lon: float
+    distance_m: float | None = None
+    accepts: list[str]
+    address: str
+    opening_hours: str
+    source: str
+    licence: str
+    map_url: str
+    updated_at: str
+
+
+class DropOffList(BaseModel):
+    locations: list[DropOff]

@@ -1,0 +1,1 @@
+"""svc_auth: sign-in, JWT issuance with rotating keys, refresh-token families, JWKS."""

@@ -1,0 +1,7 @@
+"""`python -m svc_auth`: serve AuthService alone (one component per process)."""
+
+from mesh.entry import run_service
+from svc_auth.component import build
+
+if __name__ == "__main__":
+    run_service("auth", build)

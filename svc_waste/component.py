@@ -1,0 +1,72 @@
+"""Wires svc_waste: engine, image store, queue publisher, event bus, servicer, outbox relay."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from mesh.component import ServiceComponent
+from mesh.db import create_engine, session_factory
+from mesh.events import EventBus
+from mesh.grpc_server import ServiceSpec
+from mesh.jobs import Publisher
+from mesh.migrate import upgrade_async
+from protos.wastecoach.waste.v1 import waste_pb2, waste_pb2_grpc
+from svc_waste.repo import WasteRepo
+from svc_waste.servicer import WasteServicer
+from svc_waste.settings import WasteSettings
+from svc_waste.storage import ImageStore, LocalImageStore
+
+log = logging.getLogger(__name__)
+MIGRATIONS = Path(__file__).parent / "migrations"
+SERVICE_NAME = waste_pb2.DESCRIPTOR.services_by_name["WasteService"].full_name
+
+
+def image_store(settings: WasteSettings) -> ImageStore:
+    if settings.s3_bucket:
+        from svc_waste.s3 import S3ImageStore
+
+        return S3ImageStore(settings.s3_bucket, settings.s3_region, settings.s3_endpoint_url)
+    return LocalImageStore(settings.images_dir)
+
+
+async def relay_outbox(servicer: WasteServicer, repo: WasteRepo, interval_s: float) -> None:
+    """Publishes scans whose job never reached the broker (it was down when they were accepted)."""
+    while True:
+        await asyncio.sleep(interval_s)
+        try:
+            cutoff = datetime.now(UTC) - timedelta(seconds=interval_s)
+            for scan in await repo.unpublished(cutoff):
+                if not await servicer.publish_job(scan):
+                    break
+        except Exception:
+            log.exception("outbox relay pass failed")
+
+
+def build(settings: WasteSettings, *, publisher: Publisher, events: EventBus) -> ServiceComponent:
+    url = settings.database_url_for("waste")
+    engine = create_engine(url)
+    repo = WasteRepo(session_factory(engine))
+    servicer = WasteServicer(repo, image_store(settings), publisher, events)
+    relay: list[asyncio.Task[None]] = []
+
+    async def startup() -> None:
+        relay.append(asyncio.create_task(relay_outbox(servicer, repo, settings.outbox_interval_s)))
+
+    async def shutdown() -> None:
+        for task in relay:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await engine.dispose()
+
+    return ServiceComponent(
+        name="waste",
+        specs=[ServiceSpec(SERVICE_NAME, waste_pb2_grpc.add_WasteServiceServicer_to_server, servicer)],
+        startup=startup,
+        migrate=lambda: upgrade_async(url, MIGRATIONS, "alembic_version_waste"),
+        shutdown=shutdown,
+    )

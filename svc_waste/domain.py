@@ -1,0 +1,155 @@
+"""Pure rules of a scan: what an acceptable upload is, and which status changes are allowed."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from mesh.errors import Conflict, InvalidInput
+
+QUEUED, PROCESSING, DONE, FAILED = "queued", "processing", "done", "failed"
+FINISHED = frozenset({DONE, FAILED})
+MAX_IMAGE_BYTES = 15 * 1024 * 1024
+MAX_HINT = 200
+MAX_PAGE = 100
+_IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+# Magic numbers of the formats the vision stage decodes; anything else is refused at the door.
+_SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
+    (b"\xff\xd8\xff", 0, "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
+    (b"GIF87a", 0, "image/gif"),
+    (b"GIF89a", 0, "image/gif"),
+    (b"BM", 0, "image/bmp"),
+    (b"II*\x00", 0, "image/tiff"),
+    (b"MM\x00*", 0, "image/tiff"),
+)
+
+
+@dataclass(frozen=True)
+class Scan:
+    id: str
+    user_id: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    image_key: str
+    content_type: str
+    lat: float | None = None
+    lon: float | None = None
+    hint: str = ""
+    language: str = "ko"
+    idempotency_key: str | None = None
+    result_json: str | None = None
+    error_code: str = ""
+    error_message: str = ""
+    version: int = 1
+    attempts: int = 0
+    published_at: datetime | None = field(default=None, compare=False)
+
+
+def sniff_image(data: bytes) -> str:
+    """The content type from the bytes themselves; a client's Content-Type is not trusted."""
+    if not data:
+        raise InvalidInput("the image is empty")
+    if len(data) > MAX_IMAGE_BYTES:
+        raise InvalidInput(f"the image is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB")
+    for magic, offset, kind in _SIGNATURES:
+        if data[offset : offset + len(magic)] == magic:
+            return kind
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    raise InvalidInput("the upload is not a supported image (JPEG, PNG, WebP, GIF, BMP or TIFF)")
+
+
+def check_location(lat: float | None, lon: float | None) -> None:
+    if (lat is None) != (lon is None):
+        raise InvalidInput("lat and lon must be given together")
+    if lat is not None and not -90 <= lat <= 90:
+        raise InvalidInput("lat must be between -90 and 90")
+    if lon is not None and not -180 <= lon <= 180:
+        raise InvalidInput("lon must be between -180 and 180")
+
+
+def clean_hint(hint: str) -> str:
+    hint = " ".join(hint.split())
+    if len(hint) > MAX_HINT:
+        raise InvalidInput(f"hint must be at most {MAX_HINT} characters")
+    return hint
+
+
+def clean_idempotency_key(key: str) -> str | None:
+    if not key:
+        return None
+    if not _IDEMPOTENCY_KEY.match(key):
+        raise InvalidInput(
+            "Idempotency-Key must be 1-128 characters of letters, digits, '.', '_', ':' or '-'"
+        )
+    return key
+
+
+def clean_language(language: str) -> str:
+    return language if language in ("ko", "en") else "ko"
+
+
+def start(scan: Scan, now: datetime, attempt: int) -> Scan | None:
+    """The processing scan, or None when it is already done (a redelivered job has nothing to do).
+
+    A failed scan may start again: that is how a replayed dead letter completes it.
+    """
+    if scan.status == DONE:
+        return None
+    return replace(
+        scan,
+        status=PROCESSING,
+        updated_at=now,
+        attempts=max(scan.attempts, attempt),
+        error_code="",
+        error_message="",
+        version=scan.version + 1,
+    )
+
+
+def complete(scan: Scan, result_json: str, now: datetime) -> Scan | None:
+    if scan.status == DONE:
+        return None
+    if scan.status == QUEUED:
+        raise Conflict("the scan was never started")
+    return replace(scan, status=DONE, result_json=result_json, updated_at=now, version=scan.version + 1)
+
+
+def fail(scan: Scan, code: str, message: str, now: datetime) -> Scan | None:
+    if scan.status in FINISHED:
+        return None
+    return replace(
+        scan,
+        status=FAILED,
+        error_code=code,
+        error_message=message[:500],
+        updated_at=now,
+        version=scan.version + 1,
+    )
+
+
+def page_size(limit: int) -> int:
+    if limit < 0:
+        raise InvalidInput("limit must not be negative")
+    return min(limit or 20, MAX_PAGE)
+
+
+def encode_cursor(scan: Scan) -> str:
+    raw = json.dumps([scan.created_at.isoformat(), scan.id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str] | None:
+    if not cursor:
+        return None
+    try:
+        when, scan_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        return datetime.fromisoformat(when), str(scan_id)
+    except (ValueError, TypeError) as exc:
+        raise InvalidInput("cursor is not valid") from exc

@@ -1,0 +1,44 @@
+"""Tables owned by svc_waste."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Float, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from mesh.db import UtcDateTime
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ScanRow(Base):
+    __tablename__ = "scans"
+    __table_args__ = (
+        # NULL keys never collide, so scans without an Idempotency-Key are unconstrained.
+        UniqueConstraint("user_id", "idempotency_key", name="uq_scans_user_idempotency"),
+        Index("ix_scans_user_created", "user_id", "created_at", "id"),
+        Index("ix_scans_unpublished", "published_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    image_key: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(64))
+    lat: Mapped[float | None] = mapped_column(Float, nullable=True)
+    lon: Mapped[float | None] = mapped_column(Float, nullable=True)
+    hint: Mapped[str] = mapped_column(String(200), default="")
+    language: Mapped[str] = mapped_column(String(8), default="ko")
+    idempotency_key: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    result_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+    error_code: Mapped[str] = mapped_column(String(64), default="")
+    error_message: Mapped[str] = mapped_column(String(500), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Outbox marker: NULL until the q.ai job is confirmed by the broker; a relay retries the rest.
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

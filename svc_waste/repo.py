@@ -1,0 +1,109 @@
+"""SQL for svc_waste."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, fields
+from datetime import datetime
+
+from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from mesh.errors import Conflict, NotFound
+from svc_waste.domain import Scan
+from svc_waste.models import ScanRow
+
+_FIELDS = [f.name for f in fields(Scan)]
+
+
+def _scan(row: ScanRow) -> Scan:
+    return Scan(**{name: getattr(row, name) for name in _FIELDS})
+
+
+class WasteRepo:
+    def __init__(self, sessions: async_sessionmaker) -> None:
+        self.sessions = sessions
+
+    async def create(self, scan: Scan) -> tuple[Scan, bool]:
+        """Inserts the scan; with a reused Idempotency-Key returns the earlier scan instead."""
+        if scan.idempotency_key:
+            earlier = await self.by_key(scan.user_id, scan.idempotency_key)
+            if earlier is not None:
+                return earlier, False
+        async with self.sessions() as session:
+            session.add(ScanRow(**asdict(scan)))
+            try:
+                await session.commit()
+                return scan, True
+            except IntegrityError:
+                await session.rollback()
+        # Lost a race with a concurrent request carrying the same key.
+        earlier = await self.by_key(scan.user_id, scan.idempotency_key or "")
+        if earlier is None:
+            raise Conflict("could not store the scan")
+        return earlier, False
+
+    async def by_key(self, user_id: str, key: str) -> Scan | None:
+        async with self.sessions() as session:
+            row = await session.scalar(
+                select(ScanRow).where(ScanRow.user_id == user_id, ScanRow.idempotency_key == key)
+            )
+            return _scan(row) if row else None
+
+    async def get(self, scan_id: str) -> Scan | None:
+        async with self.sessions() as session:
+            row = await session.get(ScanRow, scan_id)
+            return _scan(row) if row else None
+
+    async def transition(self, scan_id: str, change: Callable[[Scan], Scan | None]) -> tuple[Scan, bool]:
+        """Applies a domain transition with optimistic locking on `version`; returns (scan, changed)."""
+        for _ in range(5):
+            current = await self.get(scan_id)
+            if current is None:
+                raise NotFound("scan not found")
+            changed = change(current)
+            if changed is None:
+                return current, False
+            values = {name: getattr(changed, name) for name in _FIELDS if name not in ("id", "published_at")}
+            async with self.sessions.begin() as session:
+                result = await session.execute(
+                    update(ScanRow)
+                    .where(ScanRow.id == scan_id, ScanRow.version == current.version)
+                    .values(**values)
+                )
+            if result.rowcount == 1:
+                return changed, True
+        raise Conflict("the scan is being changed concurrently; try again")
+
+    async def list_for_user(self, user_id: str, after: tuple[datetime, str] | None, limit: int) -> list[Scan]:
+        query = select(ScanRow).where(ScanRow.user_id == user_id)
+        if after is not None:
+            when, scan_id = after
+            query = query.where(
+                or_(ScanRow.created_at < when, and_(ScanRow.created_at == when, ScanRow.id < scan_id))
+            )
+        query = query.order_by(ScanRow.created_at.desc(), ScanRow.id.desc()).limit(limit)
+        async with self.sessions() as session:
+            return [_scan(row) for row in (await session.scalars(query)).all()]
+
+    async def mark_published(self, scan_id: str, now: datetime) -> None:
+        async with self.sessions.begin() as session:
+            await session.execute(update(ScanRow).where(ScanRow.id == scan_id).values(published_at=now))
+
+    async def unpublished(self, older_than: datetime, limit: int = 100) -> list[Scan]:
+        query = (
+            select(ScanRow)
+            .where(ScanRow.published_at.is_(None), ScanRow.created_at < older_than)
+            .order_by(ScanRow.created_at)
+            .limit(limit)
+        )
+        async with self.sessions() as session:
+            return [_scan(row) for row in (await session.scalars(query)).all()]
+
+    async def delete_user(self, user_id: str) -> list[str]:
+        """Deletes the user's scans; returns their image keys so the caller removes the files."""
+        async with self.sessions.begin() as session:
+            keys = (await session.scalars(select(ScanRow.image_key).where(ScanRow.user_id == user_id))).all()
+            await session.execute(delete(ScanRow).where(ScanRow.user_id == user_id))
+            return list(keys)

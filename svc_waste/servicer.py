@@ -1,0 +1,212 @@
+"""WasteService: proto ⇄ domain for the scan lifecycle; storage, queue and events are injected."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import grpc
+from google.protobuf import json_format
+
+from mesh import metrics
+from mesh.errors import InvalidInput, NotFound
+from mesh.events import EventBus
+from mesh.identity import require_system, require_user
+from mesh.jobs import Publisher
+from mesh.proto_time import to_timestamp
+from protos.wastecoach.waste.v1 import waste_pb2 as pb
+from protos.wastecoach.waste.v1 import waste_pb2_grpc
+from svc_waste import domain
+from svc_waste.repo import WasteRepo
+from svc_waste.storage import ImageStore, check_key
+
+log = logging.getLogger(__name__)
+
+_STATUS = {
+    domain.QUEUED: pb.SCAN_STATUS_QUEUED,
+    domain.PROCESSING: pb.SCAN_STATUS_PROCESSING,
+    domain.DONE: pb.SCAN_STATUS_DONE,
+    domain.FAILED: pb.SCAN_STATUS_FAILED,
+}
+_EXT = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif", "image/bmp": "bmp"}
+
+
+def to_proto(scan: domain.Scan) -> pb.Scan:
+    message = pb.Scan(
+        scan_id=scan.id,
+        user_id=scan.user_id,
+        status=_STATUS[scan.status],
+        created_at=to_timestamp(scan.created_at),
+        updated_at=to_timestamp(scan.updated_at),
+        error_code=scan.error_code,
+        error_message=scan.error_message,
+        hint=scan.hint,
+        language=scan.language,
+        image_key=scan.image_key,
+        version=scan.version,
+        attempts=scan.attempts,
+    )
+    if scan.lat is not None and scan.lon is not None:
+        message.lat, message.lon = scan.lat, scan.lon
+    if scan.result_json:
+        json_format.Parse(scan.result_json, message.result)
+    return message
+
+
+class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
+    def __init__(
+        self,
+        repo: WasteRepo,
+        store: ImageStore,
+        publisher: Publisher,
+        events: EventBus,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.repo = repo
+        self.store = store
+        self.publisher = publisher
+        self.events = events
+        self.clock = clock
+
+    async def _owned(self, scan_id: str, user_id: str) -> domain.Scan:
+        scan = await self.repo.get(scan_id)
+        # Someone else's scan is reported as missing: its existence is not the caller's business.
+        if scan is None or scan.user_id != user_id:
+            raise NotFound("scan not found")
+        return scan
+
+    async def _announce(self, scan: domain.Scan) -> None:
+        metrics.SCANS.labels(scan.status).inc()
+        await self.events.publish(f"scan:{scan.id}", {"status": scan.status, "version": scan.version})
+
+    async def publish_job(self, scan: domain.Scan) -> bool:
+        try:
+            await self.publisher.publish(
+                "q.ai", {"scan_id": scan.id, "user_id": scan.user_id}, message_id=scan.id
+            )
+        except Exception:
+            # The outbox relay retries it; the scan is accepted either way.
+            log.exception("publishing the scan job failed", extra={"scan_id": scan.id})
+            metrics.ERRORS.labels("publish").inc()
+            return False
+        await self.repo.mark_published(scan.id, self.clock())
+        return True
+
+    async def CreateScan(self, request: pb.CreateScanRequest, context: grpc.aio.ServicerContext):
+        user_id = await require_user(context)
+        lat = request.lat if request.HasField("lat") else None
+        lon = request.lon if request.HasField("lon") else None
+        domain.check_location(lat, lon)
+        hint = domain.clean_hint(request.hint)
+        key = domain.clean_idempotency_key(request.idempotency_key)
+        scan_id = uuid.uuid4().hex
+        if request.image:
+            content_type = domain.sniff_image(request.image)
+            image_key = f"scans/{user_id}/{scan_id}.{_EXT.get(content_type, 'img')}"
+        elif request.image_key:
+            image_key = check_key(request.image_key)
+            if not image_key.startswith(f"uploads/{user_id}/"):
+                raise NotFound("image_key not found")
+            content_type = domain.sniff_image(await self.store.get(image_key))
+        else:
+            raise InvalidInput("send an image or the image_key of an upload")
+        now = self.clock()
+        scan = domain.Scan(
+            id=scan_id,
+            user_id=user_id,
+            status=domain.QUEUED,
+            created_at=now,
+            updated_at=now,
+            image_key=image_key,
+            content_type=content_type,
+            lat=lat,
+            lon=lon,
+            hint=hint,
+            language=domain.clean_language(request.language),
+            idempotency_key=key,
+        )
+        if key is not None:
+            earlier = await self.repo.by_key(user_id, key)
+            if earlier is not None:
+                return pb.CreateScanResponse(scan=to_proto(earlier), created=False)
+        if request.image:
+            await self.store.put(image_key, request.image, content_type)
+        stored, created = await self.repo.create(scan)
+        if created:
+            await self._announce(stored)
+            await self.publish_job(stored)
+        elif request.image:
+            await self.store.delete(image_key)
+        return pb.CreateScanResponse(scan=to_proto(stored), created=created)
+
+    async def GetScan(self, request: pb.GetScanRequest, context: grpc.aio.ServicerContext):
+        user_id = await require_user(context)
+        return pb.GetScanResponse(scan=to_proto(await self._owned(request.scan_id, user_id)))
+
+    async def ListScans(self, request: pb.ListScansRequest, context: grpc.aio.ServicerContext):
+        user_id = await require_user(context)
+        limit = domain.page_size(request.limit)
+        scans = await self.repo.list_for_user(user_id, domain.decode_cursor(request.cursor), limit + 1)
+        page = scans[:limit]
+        cursor = domain.encode_cursor(page[-1]) if len(scans) > limit else ""
+        return pb.ListScansResponse(scans=[to_proto(s) for s in page], next_cursor=cursor)
+
+    async def CreateUpload(self, request: pb.CreateUploadRequest, context: grpc.aio.ServicerContext):
+        user_id = await require_user(context)
+        if request.content_type not in _EXT:
+            raise InvalidInput("content_type must be one of " + ", ".join(sorted(_EXT)))
+        if not 0 < request.size <= domain.MAX_IMAGE_BYTES:
+            raise InvalidInput(f"size must be between 1 and {domain.MAX_IMAGE_BYTES} bytes")
+        key = f"uploads/{user_id}/{uuid.uuid4().hex}.{_EXT[request.content_type]}"
+        url, expires, headers = await self.store.presign_put(key, request.content_type, request.size)
+        return pb.CreateUploadResponse(
+            upload_url=url, image_key=key, expires_at=to_timestamp(expires), headers=headers
+        )
+
+    async def DeleteUserScans(self, request: pb.DeleteUserScansRequest, context: grpc.aio.ServicerContext):
+        user_id = await require_user(context)
+        keys = await self.repo.delete_user(user_id)
+        for key in keys:
+            await self.store.delete(key)
+        return pb.DeleteUserScansResponse(deleted=len(keys))
+
+    async def StartProcessing(self, request: pb.StartProcessingRequest, context: grpc.aio.ServicerContext):
+        await require_system(context)
+        scan, changed = await self.repo.transition(
+            request.scan_id, lambda s: domain.start(s, self.clock(), request.attempt)
+        )
+        if changed:
+            await self._announce(scan)
+        return pb.StartProcessingResponse(scan=to_proto(scan), already_finished=scan.status == domain.DONE)
+
+    async def GetScanImage(self, request: pb.GetScanImageRequest, context: grpc.aio.ServicerContext):
+        await require_system(context)
+        scan = await self.repo.get(request.scan_id)
+        if scan is None:
+            raise NotFound("scan not found")
+        return pb.GetScanImageResponse(
+            image=await self.store.get(scan.image_key), content_type=scan.content_type
+        )
+
+    async def CompleteScan(self, request: pb.CompleteScanRequest, context: grpc.aio.ServicerContext):
+        await require_system(context)
+        result_json = json_format.MessageToJson(request.result, indent=None)
+        scan, changed = await self.repo.transition(
+            request.scan_id, lambda s: domain.complete(s, result_json, self.clock())
+        )
+        if changed:
+            metrics.SCAN_SECONDS.observe((scan.updated_at - scan.created_at).total_seconds())
+            await self._announce(scan)
+        return pb.CompleteScanResponse(scan=to_proto(scan), completed_now=changed)
+
+    async def FailScan(self, request: pb.FailScanRequest, context: grpc.aio.ServicerContext):
+        await require_system(context)
+        scan, changed = await self.repo.transition(
+            request.scan_id,
+            lambda s: domain.fail(s, request.error_code or "failed", request.error_message, self.clock()),
+        )
+        if changed:
+            await self._announce(scan)
+        return pb.FailScanResponse(scan=to_proto(scan))

@@ -1,0 +1,3 @@
+from wastecoach.cli import main
+
+raise SystemExit(main())

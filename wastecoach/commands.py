@@ -1,0 +1,131 @@
+"""What each `wastecoach` sub-command does; the only place (with mesh.entry) that reads the environment."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+import httpx
+
+from mesh.component import wait_for_signal
+from mesh.logs import configure_logging
+from mesh.telemetry import setup_telemetry
+from wastecoach.settings import AllSettings
+
+
+def _settings(component: str) -> AllSettings:
+    settings = AllSettings()
+    configure_logging(f"wastecoach-{component}", settings.log_level, settings.log_json)
+    setup_telemetry(f"wastecoach-{component}")
+    if settings.metrics_port:
+        from mesh.metrics import serve_metrics
+
+        serve_metrics(settings.metrics_port)
+    return settings
+
+
+async def cmd_up(args: argparse.Namespace) -> int:
+    from wastecoach.runner import Mesh
+
+    mesh = Mesh(_settings("up"))
+    url = await mesh.start(args.host, args.port)
+    print(
+        f"AI Waste Coach is up: {url}  (API docs: {url}/docs; data in {mesh.settings.data_dir})", flush=True
+    )
+    try:
+        await wait_for_signal()
+    finally:
+        await mesh.stop()
+    return 0
+
+
+async def cmd_serve(args: argparse.Namespace) -> int:
+    from wastecoach.standalone import serve_component
+
+    await serve_component(args.component, _settings(args.component))
+    return 0
+
+
+async def cmd_consume(args: argparse.Namespace) -> int:
+    from wastecoach.standalone import consume_queue
+
+    await consume_queue(args.queue, _settings(f"consumer-{args.queue.replace('.', '-')}"))
+    return 0
+
+
+async def cmd_migrate(args: argparse.Namespace) -> int:
+    from wastecoach.standalone import migrate_all
+
+    await migrate_all(_settings("migrate"))
+    print("migrations applied", flush=True)
+    return 0
+
+
+async def cmd_dlq(args: argparse.Namespace) -> int:
+    from consumers.dlq import list_dead_letters, replay_dead_letters
+
+    settings = _settings("dlq")
+    if not settings.rabbit_url:
+        print(
+            "dlq needs WASTECOACH_RABBIT_URL (the embedded default logs dead letters instead)",
+            file=sys.stderr,
+        )
+        return 2
+    if args.action == "list":
+        for letter in await list_dead_letters(settings.rabbit_url):
+            print(json.dumps(letter, ensure_ascii=False, default=str))
+        return 0
+    if not args.all and not args.message_id:
+        print("say which: dlq replay MESSAGE_ID, or dlq replay --all", file=sys.stderr)
+        return 2
+    count = await replay_dead_letters(settings.rabbit_url, None if args.all else args.message_id)
+    print(f"replayed {count} message(s)")
+    return 0 if count or args.all else 1
+
+
+async def scan_via(
+    url: str, photo: Path, lat: float | None, lon: float | None, hint: str, timeout_s: float = 60
+) -> dict:
+    image = await asyncio.to_thread(photo.read_bytes)
+    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+        login = await http.post("/api/v1/auth/dev/login", json={"nickname": "cli"})
+        login.raise_for_status()
+        headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        form = {k: str(v) for k, v in {"lat": lat, "lon": lon, "hint": hint or None}.items() if v is not None}
+        created = await http.post(
+            "/api/v1/scans", headers=headers, data=form, files={"image": (photo.name, image)}
+        )
+        if created.status_code != 202:
+            return created.json()
+        status_url = created.json()["status_url"]
+        deadline = asyncio.get_running_loop().time() + timeout_s
+        while True:
+            scan = (await http.get(status_url, headers=headers)).json()
+            if scan.get("status") in ("done", "failed") or asyncio.get_running_loop().time() > deadline:
+                return scan
+            await asyncio.sleep(0.2)
+
+
+async def cmd_scan(args: argparse.Namespace) -> int:
+    photo = Path(args.photo)
+    if not await asyncio.to_thread(photo.is_file):
+        print(f"no such photo: {photo}", file=sys.stderr)
+        return 2
+    if args.url:
+        result = await scan_via(args.url, photo, args.lat, args.lon, args.hint)
+    else:
+        from wastecoach.runner import Mesh
+
+        settings = AllSettings()
+        configure_logging("wastecoach-scan", "WARNING", settings.log_json)
+        mesh = Mesh(settings)
+        url = await mesh.start(port=0)
+        try:
+            result = await scan_via(url, photo, args.lat, args.lon, args.hint)
+        finally:
+            await mesh.stop()
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0 if result.get("status") == "done" else 1

@@ -1,0 +1,111 @@
+"""`wastecoach up`: all services, consumers and the edge in one process, real gRPC on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+from dataclasses import dataclass, field
+
+import svc_coach.component
+import svc_locations.component
+import uvicorn
+from faststream.rabbit import RabbitBroker
+
+import svc_auth.component
+import svc_users.component
+import svc_waste.component
+from consumers.rabbit_runner import build_broker
+from consumers.wiring import Workers, build_workers
+from edge.app import create_app
+from edge.clients import connect
+from mesh.component import ServiceComponent
+from mesh.events import EventBus
+from mesh.jobs import InProcessBroker, RetryPolicy
+from mesh.rabbit import RabbitPublisher, declare_all, make_broker
+from wastecoach.settings import AllSettings
+from wastecoach.standalone import event_bus
+
+log = logging.getLogger(__name__)
+LOOPBACK = "127.0.0.1"
+
+
+@dataclass
+class Mesh:
+    settings: AllSettings
+    vision: object | None = None  # injected in tests to share one loaded model
+    components: list[ServiceComponent] = field(default_factory=list)
+    broker: InProcessBroker | None = None
+    producer: RabbitBroker | None = None
+    consumer: RabbitBroker | None = None
+    workers: Workers | None = None
+    server: uvicorn.Server | None = None
+    serve_task: asyncio.Task[None] | None = None
+    url: str = ""
+
+    async def start(self, host: str = LOOPBACK, port: int = 8000) -> str:
+        settings = self.settings
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        events: EventBus = event_bus(settings)
+        retry = RetryPolicy(settings.max_attempts, settings.retry_base_delay_s)
+        if settings.rabbit_url:
+            # Same handlers, real broker: publisher here, consumers started once the services are up.
+            self.producer = make_broker(settings.rabbit_url)
+            await self.producer.start()
+            await declare_all(self.producer)
+            publisher = RabbitPublisher(self.producer)
+        else:
+            self.broker = InProcessBroker(workers=settings.inprocess_workers, retry=retry)
+            publisher = self.broker
+        self.components = [
+            svc_auth.component.build(settings),
+            svc_users.component.build(settings),
+            svc_waste.component.build(settings, publisher=publisher, events=events),
+            svc_coach.component.build(settings),
+            svc_locations.component.build(settings),
+        ]
+        for component in self.components:
+            await component.migrate()
+        addresses = {}
+        for component in self.components:
+            running = await component.start(LOOPBACK, 0)
+            addresses[f"{component.name}_addr"] = f"{LOOPBACK}:{running.port}"
+        wired = settings.model_copy(update=addresses)
+        self.workers = build_workers(wired, self.vision)
+        if self.broker is not None:
+            for queue, handler in self.workers.handlers.items():
+                self.broker.subscribe(queue, handler)
+            await self.broker.start()
+        else:
+            self.consumer = build_broker(
+                settings.rabbit_url, self.workers.handlers, retry=retry, prefetch=settings.prefetch_q_ai
+            )
+            await self.consumer.start()
+        app = create_app(wired, connect(wired), events)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.serve_task = asyncio.create_task(self.server.serve(sockets=[sock]))
+        while not self.server.started:
+            if self.serve_task.done():
+                self.serve_task.result()
+            await asyncio.sleep(0.02)
+        bound_host, bound_port = sock.getsockname()[:2]
+        self.url = f"http://{bound_host}:{bound_port}"
+        return self.url
+
+    async def stop(self) -> None:
+        if self.server is not None and self.serve_task is not None:
+            self.server.should_exit = True
+            await self.serve_task
+        if self.broker is not None:
+            await self.broker.stop()
+        for rabbit in (self.consumer, self.producer):
+            if rabbit is not None:
+                await rabbit.stop()
+        if self.workers is not None:
+            await self.workers.close()
+        for component in reversed(self.components):
+            await component.stop(self.settings.grpc_grace_s)

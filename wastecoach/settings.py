@@ -1,0 +1,11 @@
+"""All settings of the one-process runner: the union of each component's."""
+
+from __future__ import annotations
+
+from consumers.settings import ConsumerSettings
+from edge.settings import EdgeSettings
+from svc_waste.settings import WasteSettings
+
+
+class AllSettings(EdgeSettings, WasteSettings, ConsumerSettings):
+    pass

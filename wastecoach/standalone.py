@@ -1,0 +1,112 @@
+"""One component per process, as k8s runs them: a service, the edge, or one queue's consumer."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import uvicorn
+
+from mesh.component import ServiceComponent, serve_forever, wait_for_signal
+from mesh.events import EventBus, InProcessEventBus, RedisEventBus
+from mesh.jobs import InProcessBroker, RetryPolicy
+from mesh.rabbit import RabbitPublisher, declare_all, make_broker
+from wastecoach.settings import AllSettings
+
+log = logging.getLogger(__name__)
+
+
+def event_bus(settings: AllSettings) -> EventBus:
+    if settings.redis_url:
+        import redis.asyncio as redis
+
+        return RedisEventBus(redis.from_url(settings.redis_url))
+    return InProcessEventBus()
+
+
+def build_component(
+    name: str, settings: AllSettings, publisher=None, events: EventBus | None = None
+) -> ServiceComponent:
+    if name == "auth":
+        import svc_auth.component as module
+    elif name == "users":
+        import svc_users.component as module
+    elif name == "coach":
+        import svc_coach.component as module
+    elif name == "locations":
+        import svc_locations.component as module
+    elif name == "waste":
+        import svc_waste.component as waste
+
+        return waste.build(
+            settings, publisher=publisher or InProcessBroker(), events=events or InProcessEventBus()
+        )
+    else:
+        raise ValueError(f"unknown service {name!r}")
+    return module.build(settings)
+
+
+async def migrate_all(settings: AllSettings) -> None:
+    for name in ("auth", "users", "waste", "coach", "locations"):
+        component = build_component(name, settings)
+        try:
+            await component.migrate()
+        finally:
+            await component.shutdown()
+
+
+async def serve_component(name: str, settings: AllSettings) -> None:
+    if name == "edge":
+        await _serve_edge(settings)
+        return
+    publisher = None
+    broker = None
+    if name == "waste":
+        if not settings.rabbit_url:
+            raise SystemExit("serve waste needs WASTECOACH_RABBIT_URL: its jobs go to RabbitMQ")
+        broker = make_broker(settings.rabbit_url)
+        await broker.start()
+        await declare_all(broker)
+        publisher = RabbitPublisher(broker)
+    component = build_component(name, settings, publisher, event_bus(settings))
+    try:
+        await serve_forever(component, settings.grpc_host, settings.port_for(name), settings.grpc_grace_s)
+    finally:
+        if broker is not None:
+            await broker.stop()
+
+
+async def _serve_edge(settings: AllSettings) -> None:
+    from edge.app import create_app
+    from edge.clients import connect
+
+    app = create_app(settings, connect(settings), event_bus(settings))
+    config = uvicorn.Config(
+        app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False
+    )
+    await uvicorn.Server(config).serve()
+
+
+async def consume_queue(queue: str, settings: AllSettings) -> None:
+    from consumers.rabbit_runner import build_broker
+    from consumers.wiring import build_workers
+
+    if not settings.rabbit_url:
+        raise SystemExit("consume needs WASTECOACH_RABBIT_URL")
+    workers = build_workers(settings)
+    if queue not in workers.handlers:
+        raise SystemExit(f"no handler for {queue}")
+    broker = build_broker(
+        settings.rabbit_url,
+        {queue: workers.handlers[queue]},
+        retry=RetryPolicy(settings.max_attempts, settings.retry_base_delay_s),
+        prefetch=settings.prefetch(queue),
+    )
+    await broker.start()
+    await declare_all(broker)
+    try:
+        await wait_for_signal()
+    finally:
+        await broker.stop()
+        await workers.close()
+        await asyncio.sleep(0)
