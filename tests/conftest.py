@@ -1,0 +1,56 @@
+"""Shared fixtures: throwaway PostgreSQL databases, settings, in-process gRPC services.
+
+Real components are never skipped: if PostgreSQL, Redis or RabbitMQ is down, tests fail and say so.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+DATASETS = SHARED / "datasets"
+PG_ADMIN = os.environ.get("WASTECOACH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("WASTECOACH_TEST_REDIS", "redis://127.0.0.1:6379/0")
+RABBIT_URL = os.environ.get("WASTECOACH_TEST_RABBIT", "amqp://guest:guest@127.0.0.1:5672/")
+
+
+async def create_pg_database(prefix: str = "wc_test") -> tuple[str, str]:
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = await asyncpg.connect(PG_ADMIN, timeout=5)
+    except (OSError, asyncpg.PostgresError) as exc:
+        pytest.fail(f"PostgreSQL is not reachable at {PG_ADMIN}: {exc} (start it; see README)")
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    host_part = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    return name, f"{host_part}/{name}"
+
+
+async def drop_pg_database(name: str) -> None:
+    admin = await asyncpg.connect(PG_ADMIN, timeout=5)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(scope="session")
+async def pg_url() -> AsyncIterator[str]:
+    """One throwaway database per test session on the real PostgreSQL; dropped afterwards."""
+    name, url = await create_pg_database()
+    yield url
+    await drop_pg_database(name)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"

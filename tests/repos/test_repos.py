@@ -1,0 +1,100 @@
+"""Repositories on both backends. Ids are unique per test, so tests never share state."""
+
+import uuid
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+import svc_auth.component
+import svc_users.component
+import svc_waste.component
+from svc_auth import domain as auth_domain
+from svc_auth.repo import AuthRepo
+from svc_users import domain as users_domain
+from svc_users.repo import UsersRepo
+from svc_waste import domain as waste_domain
+from svc_waste.repo import WasteRepo
+
+NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
+
+
+def uid() -> str:
+    return uuid.uuid4().hex
+
+
+async def test_users_repo(sessions_for):
+    repo = UsersRepo(await sessions_for(svc_users.component.MIGRATIONS, "alembic_version_users"))
+    user = uid()
+    profile = await repo.ensure_profile(user, "하늘", NOW)
+    assert profile.created_at == NOW and profile.created_at.tzinfo is not None
+    assert (await repo.update_profile(user, {"language": "en"})).language == "en"
+    for i in range(3):
+        entry = users_domain.HistoryEntry(f"{user}-{i}", user, "glass", "bottle", 0.8, NOW + timedelta(minutes=i))
+        assert await repo.record_scan(entry)
+        assert not await repo.record_scan(entry)
+    page = await repo.list_history(user, None, 2)
+    assert [e.scan_id for e in page] == [f"{user}-2", f"{user}-1"]
+    rest = await repo.list_history(user, (page[-1].scanned_at, page[-1].scan_id), 10)
+    assert [e.scan_id for e in rest] == [f"{user}-0"]
+    times, counts = await repo.scan_times_and_counts(user)
+    assert len(times) == 3 and counts == {"glass": 3}
+    await repo.delete_user(user)
+    assert await repo.get_profile(user) is None
+    assert await repo.list_history(user, None, 10) == []
+
+
+async def test_waste_repo(sessions_for):
+    repo = WasteRepo(await sessions_for(svc_waste.component.MIGRATIONS, "alembic_version_waste"))
+    user = uid()
+    scan = waste_domain.Scan(
+        id=uid(), user_id=user, status=waste_domain.QUEUED, created_at=NOW, updated_at=NOW,
+        image_key=f"scans/{user}/a.jpg", content_type="image/jpeg", lat=37.5, lon=127.0, idempotency_key="k1",
+    )
+    stored, created = await repo.create(scan)
+    assert created and stored == scan
+    dup, created = await repo.create(replace(scan, id=uid()))
+    assert not created and dup.id == scan.id
+    no_key = replace(scan, id=uid(), idempotency_key=None, created_at=NOW + timedelta(seconds=1))
+    assert (await repo.create(no_key))[1]
+    assert (await repo.create(replace(no_key, id=uid(), created_at=NOW + timedelta(seconds=2))))[1]
+    started, changed = await repo.transition(scan.id, lambda s: waste_domain.start(s, NOW, 1))
+    assert changed and started.status == "processing" and started.version == 2
+    again, changed = await repo.transition(scan.id, lambda s: waste_domain.complete(s, '{"a": 1}', NOW))
+    assert changed and (await repo.get(scan.id)).result_json == '{"a": 1}'
+    _, changed = await repo.transition(scan.id, lambda s: waste_domain.complete(s, "{}", NOW))
+    assert not changed
+    pending = [s.id for s in await repo.unpublished(NOW + timedelta(hours=1))]
+    assert scan.id in pending
+    await repo.mark_published(scan.id, NOW)
+    assert scan.id not in [s.id for s in await repo.unpublished(NOW + timedelta(hours=1))]
+    page = await repo.list_for_user(user, None, 2)
+    assert len(page) == 2 and page[0].created_at >= page[1].created_at
+    after = await repo.list_for_user(user, (page[-1].created_at, page[-1].id), 10)
+    assert len(after) == 1
+    keys = await repo.delete_user(user)
+    assert len(keys) == 3 and await repo.get(scan.id) is None
+
+
+async def test_auth_repo(sessions_for):
+    repo = AuthRepo(await sessions_for(svc_auth.component.MIGRATIONS, "alembic_version_auth"))
+    key = auth_domain.new_signing_key(NOW)
+    await repo.add_key(key)
+    assert key.kid in {k.kid for k in await repo.keys()}
+    account = auth_domain.Account(uid(), "dev", uid(), "nick")
+    assert await repo.create_account(account, NOW) == account
+    clash = replace(account, user_id=uid())
+    assert (await repo.create_account(clash, NOW)).user_id == account.user_id  # unique (provider, id)
+    tokens = auth_domain.issue(account, key, NOW)
+    await repo.store_refresh(tokens, NOW)
+    assert await repo.mark_used(tokens.refresh_hash, NOW)
+    assert not await repo.mark_used(tokens.refresh_hash, NOW)  # only one concurrent refresh wins
+    await repo.revoke_family(tokens.family_id, NOW)
+    assert (await repo.get_refresh(tokens.refresh_hash)).revoked_at is not None
+    await repo.delete_user(account.user_id)
+    assert await repo.find_account("dev", account.provider_user_id) is None
+
+
+@pytest.mark.parametrize("n", [1])
+def test_backends_are_parametrized(n, db_url):
+    assert db_url.startswith(("sqlite", "postgresql"))

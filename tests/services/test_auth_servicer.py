@@ -1,0 +1,55 @@
+import grpc
+import pytest
+
+from mesh.settings import MeshSettings
+from protos.wastecoach.auth.v1 import auth_pb2 as pb
+from protos.wastecoach.auth.v1 import auth_pb2_grpc
+from svc_auth.component import build
+from tests.support import running, user
+
+
+@pytest.fixture
+async def stub(data_dir):
+    async with running(build(MeshSettings(data_dir=data_dir))) as channel:
+        yield auth_pb2_grpc.AuthServiceStub(channel)
+
+
+async def test_dev_login_reuses_the_account(stub):
+    a = await stub.DevLogin(pb.DevLoginRequest(nickname="Minji"))
+    b = await stub.DevLogin(pb.DevLoginRequest(nickname="minji"))
+    assert a.tokens.user_id == b.tokens.user_id
+    assert a.tokens.token_type == "Bearer" and a.tokens.expires_in == 900
+
+
+async def test_refresh_rotates_and_reuse_revokes_the_family(stub):
+    first = (await stub.DevLogin(pb.DevLoginRequest(nickname="rotator"))).tokens
+    second = (await stub.RefreshToken(pb.RefreshTokenRequest(refresh_token=first.refresh_token))).tokens
+    assert second.refresh_token != first.refresh_token
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub.RefreshToken(pb.RefreshTokenRequest(refresh_token=first.refresh_token))
+    assert err.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    # The thief's reuse revoked the whole family: the legitimate newer token is dead too.
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub.RefreshToken(pb.RefreshTokenRequest(refresh_token=second.refresh_token))
+    assert err.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+async def test_logout_revokes(stub):
+    tokens = (await stub.DevLogin(pb.DevLoginRequest(nickname="leaver"))).tokens
+    await stub.Logout(pb.LogoutRequest(refresh_token=tokens.refresh_token))
+    with pytest.raises(grpc.aio.AioRpcError):
+        await stub.RefreshToken(pb.RefreshTokenRequest(refresh_token=tokens.refresh_token))
+
+
+async def test_dev_login_refused_in_production(data_dir):
+    async with running(build(MeshSettings(data_dir=data_dir, env="production"))) as channel:
+        with pytest.raises(grpc.aio.AioRpcError) as err:
+            await auth_pb2_grpc.AuthServiceStub(channel).DevLogin(pb.DevLoginRequest(nickname="x"))
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+async def test_delete_account_requires_identity(stub):
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub.DeleteAccount(pb.DeleteAccountRequest())
+    assert err.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    await stub.DeleteAccount(pb.DeleteAccountRequest(), metadata=user("someone"))

@@ -1,0 +1,26 @@
+"""Helpers for tests: start one service in-process on port 0 and talk to it over a real channel."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import grpc
+
+from mesh.component import ServiceComponent
+
+
+@asynccontextmanager
+async def running(component: ServiceComponent) -> AsyncIterator[grpc.aio.Channel]:
+    await component.migrate()
+    server = await component.start("127.0.0.1", 0)
+    channel = grpc.aio.insecure_channel(f"127.0.0.1:{server.port}")
+    try:
+        yield channel
+    finally:
+        await channel.close()
+        await component.stop(0)
+
+
+def user(user_id: str) -> tuple[tuple[str, str], ...]:
+    return (("x-user-id", user_id),)

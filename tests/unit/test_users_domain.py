@@ -1,0 +1,49 @@
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from mesh.errors import InvalidInput
+from svc_users import domain
+
+
+def test_streak_counts_consecutive_days_ending_today_or_yesterday():
+    today = date(2026, 11, 22)
+    days = {today, today - timedelta(days=1), today - timedelta(days=2), today - timedelta(days=5)}
+    assert domain.streak_days(days, today) == 3
+    assert domain.streak_days(days - {today}, today) == 2  # yesterday keeps the streak alive
+    assert domain.streak_days({today - timedelta(days=2)}, today) == 0
+
+
+def test_stats_use_seoul_days_and_award_points():
+    # 23:30 UTC on the 21st is already the 22nd in Seoul.
+    times = [datetime(2026, 11, 21, 23, 30, tzinfo=UTC), datetime(2026, 11, 21, 1, 0, tzinfo=UTC)]
+    stats = domain.compute_stats(times, {"paper": 1, "glass": 1}, datetime(2026, 11, 22, 3, tzinfo=UTC), "Asia/Seoul")
+    assert stats.streak_days == 2
+    assert stats.total_scans == 2
+    assert stats.points == 2 * domain.POINTS_PER_SCAN + 2 * domain.POINTS_PER_STREAK_DAY
+    with pytest.raises(InvalidInput):
+        domain.compute_stats([], {}, datetime.now(UTC), "Mars/Olympus")
+
+
+def test_cursor_round_trip_and_garbage():
+    entry = domain.HistoryEntry("s1", "u", "paper", "box", 0.9, datetime(2026, 1, 2, tzinfo=UTC))
+    assert domain.decode_cursor(domain.encode_cursor(entry)) == (entry.scanned_at, "s1")
+    assert domain.decode_cursor("") is None
+    with pytest.raises(InvalidInput):
+        domain.decode_cursor("not-a-cursor!!")
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "x" * 33, "a\x00b"])
+def test_nickname_rules(bad):
+    with pytest.raises(InvalidInput):
+        domain.clean_nickname(bad)
+    assert domain.clean_nickname("  김  민수 ") == "김 민수"
+
+
+def test_region_and_language():
+    assert domain.clean_region("11440") == "11440"
+    assert domain.clean_region("") == ""
+    with pytest.raises(InvalidInput):
+        domain.clean_region("1144")
+    with pytest.raises(InvalidInput):
+        domain.clean_language("fr")

@@ -1,0 +1,72 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from mesh.errors import Conflict, InvalidInput
+from svc_waste import domain
+
+NOW = datetime(2026, 11, 22, tzinfo=UTC)
+
+
+def scan(**kw) -> domain.Scan:
+    base = dict(id="s", user_id="u", status=domain.QUEUED, created_at=NOW, updated_at=NOW, image_key="k", content_type="image/jpeg")
+    base.update(kw)
+    return domain.Scan(**base)
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"\xff\xd8\xff\xe0rest", "image/jpeg"),
+        (b"\x89PNG\r\n\x1a\nrest", "image/png"),
+        (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "image/webp"),
+    ],
+)
+def test_sniff_accepts_images_by_their_bytes(data, kind):
+    assert domain.sniff_image(data) == kind
+
+
+@pytest.mark.parametrize("data", [b"", b"%PDF-1.7", b"hello world", b"\x00" * 64])
+def test_sniff_refuses_non_images(data):
+    with pytest.raises(InvalidInput):
+        domain.sniff_image(data)
+
+
+def test_sniff_refuses_oversized():
+    with pytest.raises(InvalidInput, match="larger"):
+        domain.sniff_image(b"\xff\xd8\xff" + b"0" * domain.MAX_IMAGE_BYTES)
+
+
+def test_location_rules():
+    domain.check_location(None, None)
+    domain.check_location(37.5, 127.0)
+    for lat, lon in [(37.5, None), (None, 127.0), (91, 0), (0, 181)]:
+        with pytest.raises(InvalidInput):
+            domain.check_location(lat, lon)
+
+
+def test_lifecycle_transitions():
+    queued = scan()
+    started = domain.start(queued, NOW, 1)
+    assert started.status == domain.PROCESSING and started.version == 2
+    done = domain.complete(started, "{}", NOW)
+    assert done.status == domain.DONE and done.version == 3
+    assert domain.start(done, NOW, 2) is None  # redelivery of a finished job changes nothing
+    assert domain.complete(done, "{}", NOW) is None
+    assert domain.fail(done, "x", "y", NOW) is None
+    with pytest.raises(Conflict):
+        domain.complete(queued, "{}", NOW)
+
+
+def test_failed_scan_can_be_replayed():
+    failed = domain.fail(domain.start(scan(), NOW, 3), "processing_failed", "try again", NOW)
+    assert failed.status == domain.FAILED
+    again = domain.start(failed, NOW, 1)
+    assert again.status == domain.PROCESSING and again.error_code == "" and again.attempts == 3
+
+
+def test_idempotency_key_rules():
+    assert domain.clean_idempotency_key("") is None
+    assert domain.clean_idempotency_key("abc-123:x") == "abc-123:x"
+    with pytest.raises(InvalidInput):
+        domain.clean_idempotency_key("has space")
