@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BUF := .tools/buf/node_modules/.bin/buf
 
-.PHONY: up test venv dev protos lint checkgenerate bench clean
+.PHONY: up test venv dev protos lint checkgenerate infra-tools bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -22,6 +22,19 @@ $(BUF):
 protos: dev $(BUF)
 	$(BUF) lint
 	$(BUF) generate
+
+# Regenerating must not change a committed stub.
+checkgenerate: dev $(BUF)
+	$(BUF) lint
+	$(BUF) generate
+	git diff --exit-code -- protos
+	test -z "$$(git status --porcelain -- protos)"
+
+lint: dev
+	$(BIN)/ruff check .
+
+test: dev checkgenerate lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 up: venv
 	$(BIN)/wastecoach up $(ARGS)

@@ -54,3 +54,21 @@ async def pg_url() -> AsyncIterator[str]:
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
+
+
+def _rabbitmqctl(*args: str) -> None:
+    import subprocess
+
+    result = subprocess.run(["rabbitmqctl", *args], capture_output=True, text=True, timeout=60)
+    if result.returncode != 0:
+        pytest.fail(f"rabbitmqctl {' '.join(args)} failed: {result.stderr.strip() or result.stdout.strip()}")
+
+
+@pytest.fixture
+def rabbit_vhost_url():
+    """A fresh RabbitMQ vhost per test: durable queues of one test never leak into another."""
+    name = f"wc_test_{uuid.uuid4().hex[:8]}"
+    _rabbitmqctl("add_vhost", name)
+    _rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
+    yield RABBIT_URL.rstrip("/") + "/" + name
+    _rabbitmqctl("delete_vhost", name)

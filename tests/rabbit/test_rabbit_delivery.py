@@ -1,0 +1,79 @@
+"""Delivery guarantees on the real RabbitMQ: priorities, retries with backoff, dead letters, replay."""
+
+import asyncio
+
+from consumers.dlq import list_dead_letters, replay_dead_letters
+from consumers.rabbit_runner import build_broker
+from mesh.jobs import JobContext, RetryPolicy
+from mesh.rabbit import RabbitPublisher, declare_all, make_broker
+
+
+async def _publisher(url):
+    broker = make_broker(url)
+    await broker.start()
+    await declare_all(broker)
+    return broker, RabbitPublisher(broker)
+
+
+async def _wait(predicate, timeout=15.0):
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.05)
+
+
+async def test_backlog_is_consumed_highest_priority_first(rabbit_vhost_url):
+    producer, publisher = await _publisher(rabbit_vhost_url)
+    order = [3, 9, 1, 10, 5, 7]
+    for p in order:
+        await publisher.publish("q.ai", {"p": p}, priority=p)
+    seen: list[int] = []
+
+    async def handler(body, ctx: JobContext):
+        seen.append(body["p"])
+
+    consumer = build_broker(rabbit_vhost_url, {"q.ai": handler}, prefetch=1)
+    await consumer.start()
+    try:
+        await _wait(lambda: len(seen) == len(order))
+    finally:
+        await consumer.stop()
+        await producer.stop()
+    assert seen == sorted(order, reverse=True)
+
+
+async def test_failing_job_is_retried_then_dead_lettered_and_replayable(rabbit_vhost_url):
+    producer, publisher = await _publisher(rabbit_vhost_url)
+    attempts: list[JobContext] = []
+    state = {"broken": True, "done": 0}
+
+    async def handler(body, ctx: JobContext):
+        attempts.append(ctx)
+        if state["broken"]:
+            raise RuntimeError("model file missing")
+        state["done"] += 1
+
+    consumer = build_broker(
+        rabbit_vhost_url, {"q.ai": handler}, retry=RetryPolicy(max_attempts=3, base_delay_s=0.05, factor=2)
+    )
+    await consumer.start()
+    try:
+        await publisher.publish("q.ai", {"scan_id": "s1"}, message_id="job-1")
+        await _wait(lambda: len(attempts) == 3)
+        await asyncio.sleep(0.3)
+        letters = await list_dead_letters(rabbit_vhost_url)
+        assert len(letters) == 1
+        letter = letters[0]
+        assert letter["message_id"] == "job-1" and letter["queue"] == "q.ai" and letter["attempts"] == 3
+        assert "model file missing" in letter["reason"]
+        assert [a.attempt for a in attempts] == [1, 2, 3] and attempts[-1].final
+        # Listing consumed nothing; replay after the fix completes the job once.
+        assert len(await list_dead_letters(rabbit_vhost_url)) == 1
+        state["broken"] = False
+        assert await replay_dead_letters(rabbit_vhost_url, "job-1") == 1
+        await _wait(lambda: state["done"] == 1)
+        assert await list_dead_letters(rabbit_vhost_url) == []
+    finally:
+        await consumer.stop()
+        await producer.stop()
