@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request, Response
 from edge import errors
 from edge.auth import TokenVerifier
 from edge.clients import Clients
+from edge.ratelimit import InProcessRateLimiter, RateLimiter
 from edge.routes import auth, coach, health, locations, scans, users
 from edge.settings import EdgeSettings
 from mesh import metrics
@@ -18,7 +19,9 @@ from mesh.events import EventBus
 from protos.wastecoach.auth.v1 import auth_pb2
 
 
-def create_app(settings: EdgeSettings, clients: Clients, events: EventBus) -> FastAPI:
+def create_app(
+    settings: EdgeSettings, clients: Clients, events: EventBus, limiter: RateLimiter | None = None
+) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
@@ -37,6 +40,7 @@ def create_app(settings: EdgeSettings, clients: Clients, events: EventBus) -> Fa
     app.state.settings = settings
     app.state.clients = clients
     app.state.events = events
+    app.state.limiter = limiter or InProcessRateLimiter()
     app.state.verifier = TokenVerifier(fetch_jwks, ttl_s=settings.jwks_ttl_s)
     errors.install(app)
     for module in (health, auth, users, scans, coach, locations):

@@ -8,6 +8,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from mesh.cache import Cache
 from mesh.component import ServiceComponent
 from mesh.db import create_engine, session_factory
 from mesh.events import EventBus
@@ -46,11 +47,13 @@ async def relay_outbox(servicer: WasteServicer, repo: WasteRepo, interval_s: flo
             log.exception("outbox relay pass failed")
 
 
-def build(settings: WasteSettings, *, publisher: Publisher, events: EventBus) -> ServiceComponent:
+def build(
+    settings: WasteSettings, *, publisher: Publisher, events: EventBus, cache: Cache | None = None
+) -> ServiceComponent:
     url = settings.database_url_for("waste")
     engine = create_engine(url)
     repo = WasteRepo(session_factory(engine))
-    servicer = WasteServicer(repo, image_store(settings), publisher, events)
+    servicer = WasteServicer(repo, image_store(settings), publisher, events, cache)
     relay: list[asyncio.Task[None]] = []
 
     async def startup() -> None:

@@ -101,9 +101,12 @@ class WasteRepo:
         async with self.sessions() as session:
             return [_scan(row) for row in (await session.scalars(query)).all()]
 
-    async def delete_user(self, user_id: str) -> list[str]:
-        """Deletes the user's scans; returns their image keys so the caller removes the files."""
+    async def delete_user(self, user_id: str) -> list[tuple[str, str]]:
+        """Deletes the user's scans; returns (scan id, image key) pairs so the caller removes the rest."""
         async with self.sessions.begin() as session:
-            keys = (await session.scalars(select(ScanRow.image_key).where(ScanRow.user_id == user_id))).all()
+            rows = await session.execute(
+                select(ScanRow.id, ScanRow.image_key).where(ScanRow.user_id == user_id)
+            )
+            pairs = [(scan_id, key) for scan_id, key in rows.all()]
             await session.execute(delete(ScanRow).where(ScanRow.user_id == user_id))
-            return list(keys)
+            return pairs

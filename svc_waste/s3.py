@@ -29,7 +29,11 @@ class S3ImageStore:
 
     async def put(self, key: str, data: bytes, content_type: str) -> None:
         await asyncio.to_thread(
-            self.client.put_object, Bucket=self.bucket, Key=check_key(key), Body=data, ContentType=content_type
+            self.client.put_object,
+            Bucket=self.bucket,
+            Key=check_key(key),
+            Body=data,
+            ContentType=content_type,
         )
 
     async def get(self, key: str) -> bytes:
@@ -44,7 +48,9 @@ class S3ImageStore:
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self.client.delete_object, Bucket=self.bucket, Key=check_key(key))
 
-    async def presign_put(self, key: str, content_type: str, size: int) -> tuple[str, datetime, dict[str, str]]:
+    async def presign_put(
+        self, key: str, content_type: str, size: int
+    ) -> tuple[str, datetime, dict[str, str]]:
         if size <= 0:
             raise InvalidInput("size must be positive")
         params = {"Bucket": self.bucket, "Key": check_key(key), "ContentType": content_type}

@@ -11,6 +11,7 @@ import grpc
 from google.protobuf import json_format
 
 from mesh import metrics
+from mesh.cache import Cache, InProcessCache
 from mesh.errors import InvalidInput, NotFound
 from mesh.events import EventBus
 from mesh.identity import require_system, require_user
@@ -30,6 +31,7 @@ _STATUS = {
     domain.DONE: pb.SCAN_STATUS_DONE,
     domain.FAILED: pb.SCAN_STATUS_FAILED,
 }
+CACHE_TTL_S = 24 * 3600
 _EXT = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif", "image/bmp": "bmp"}
 
 
@@ -62,8 +64,10 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
         store: ImageStore,
         publisher: Publisher,
         events: EventBus,
+        cache: Cache | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
+        self.cache = cache or InProcessCache()
         self.repo = repo
         self.store = store
         self.publisher = publisher
@@ -79,6 +83,9 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
 
     async def _announce(self, scan: domain.Scan) -> None:
         metrics.SCANS.labels(scan.status).inc()
+        if scan.status in domain.FINISHED:
+            # Finished scans never change again: serve their reads from the cache.
+            await self.cache.set(f"scan:{scan.id}", to_proto(scan).SerializeToString(), CACHE_TTL_S)
         await self.events.publish(f"scan:{scan.id}", {"status": scan.status, "version": scan.version})
 
     async def publish_job(self, scan: domain.Scan) -> bool:
@@ -143,6 +150,11 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
 
     async def GetScan(self, request: pb.GetScanRequest, context: grpc.aio.ServicerContext):
         user_id = await require_user(context)
+        cached = await self.cache.get(f"scan:{request.scan_id}")
+        if cached is not None:
+            scan = pb.Scan.FromString(cached)
+            if scan.user_id == user_id:
+                return pb.GetScanResponse(scan=scan)
         return pb.GetScanResponse(scan=to_proto(await self._owned(request.scan_id, user_id)))
 
     async def ListScans(self, request: pb.ListScansRequest, context: grpc.aio.ServicerContext):
@@ -167,10 +179,11 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
 
     async def DeleteUserScans(self, request: pb.DeleteUserScansRequest, context: grpc.aio.ServicerContext):
         user_id = await require_user(context)
-        keys = await self.repo.delete_user(user_id)
-        for key in keys:
+        scans = await self.repo.delete_user(user_id)
+        await self.cache.delete(*(f"scan:{scan_id}" for scan_id, _ in scans))
+        for _, key in scans:
             await self.store.delete(key)
-        return pb.DeleteUserScansResponse(deleted=len(keys))
+        return pb.DeleteUserScansResponse(deleted=len(scans))
 
     async def StartProcessing(self, request: pb.StartProcessingRequest, context: grpc.aio.ServicerContext):
         await require_system(context)

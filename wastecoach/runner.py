@@ -24,7 +24,7 @@ from mesh.events import EventBus
 from mesh.jobs import InProcessBroker, RetryPolicy
 from mesh.rabbit import RabbitPublisher, declare_all, make_broker
 from wastecoach.settings import AllSettings
-from wastecoach.standalone import event_bus
+from wastecoach.standalone import cache, event_bus, rate_limiter
 
 log = logging.getLogger(__name__)
 LOOPBACK = "127.0.0.1"
@@ -60,7 +60,7 @@ class Mesh:
         self.components = [
             svc_auth.component.build(settings),
             svc_users.component.build(settings),
-            svc_waste.component.build(settings, publisher=publisher, events=events),
+            svc_waste.component.build(settings, publisher=publisher, events=events, cache=cache(settings)),
             svc_coach.component.build(settings),
             svc_locations.component.build(settings),
         ]
@@ -81,7 +81,7 @@ class Mesh:
                 settings.rabbit_url, self.workers.handlers, retry=retry, prefetch=settings.prefetch_q_ai
             )
             await self.consumer.start()
-        app = create_app(wired, connect(wired), events)
+        app = create_app(wired, connect(wired), events, rate_limiter(settings))
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))

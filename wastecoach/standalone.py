@@ -7,6 +7,8 @@ import logging
 
 import uvicorn
 
+from edge.ratelimit import InProcessRateLimiter, RateLimiter, RedisRateLimiter
+from mesh.cache import Cache, InProcessCache, RedisCache
 from mesh.component import ServiceComponent, serve_forever, wait_for_signal
 from mesh.events import EventBus, InProcessEventBus, RedisEventBus
 from mesh.jobs import InProcessBroker, RetryPolicy
@@ -16,12 +18,22 @@ from wastecoach.settings import AllSettings
 log = logging.getLogger(__name__)
 
 
-def event_bus(settings: AllSettings) -> EventBus:
-    if settings.redis_url:
-        import redis.asyncio as redis
+def _redis(settings: AllSettings):
+    import redis.asyncio as redis
 
-        return RedisEventBus(redis.from_url(settings.redis_url))
-    return InProcessEventBus()
+    return redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
+
+
+def event_bus(settings: AllSettings) -> EventBus:
+    return RedisEventBus(_redis(settings)) if settings.redis_url else InProcessEventBus()
+
+
+def cache(settings: AllSettings) -> Cache:
+    return RedisCache(_redis(settings)) if settings.redis_url else InProcessCache()
+
+
+def rate_limiter(settings: AllSettings) -> RateLimiter:
+    return RedisRateLimiter(_redis(settings)) if settings.redis_url else InProcessRateLimiter()
 
 
 def build_component(
@@ -39,7 +51,10 @@ def build_component(
         import svc_waste.component as waste
 
         return waste.build(
-            settings, publisher=publisher or InProcessBroker(), events=events or InProcessEventBus()
+            settings,
+            publisher=publisher or InProcessBroker(),
+            events=events or InProcessEventBus(),
+            cache=cache(settings),
         )
     else:
         raise ValueError(f"unknown service {name!r}")
@@ -80,7 +95,7 @@ async def _serve_edge(settings: AllSettings) -> None:
     from edge.app import create_app
     from edge.clients import connect
 
-    app = create_app(settings, connect(settings), event_bus(settings))
+    app = create_app(settings, connect(settings), event_bus(settings), rate_limiter(settings))
     config = uvicorn.Config(
         app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False
     )

@@ -48,6 +48,9 @@ async def create_scan(
     hint: Annotated[str | None, Form(max_length=200)] = None,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)] = None,
 ) -> JSONResponse:
+    wait_s = await request.app.state.limiter.hit(f"scan:{user.user_id}", settings.scan_rate_per_minute)
+    if wait_s:
+        raise ApiError(429, "too many scans; try again shortly", headers={"Retry-After": str(wait_s)})
     if image is None and not image_key:
         raise ApiError(
             422, "send the photo as the multipart field `image`, or an `image_key` from /scans/uploads"

@@ -15,8 +15,8 @@ async def _publisher(url):
     return broker, RabbitPublisher(broker)
 
 
-async def _wait(predicate, timeout=15.0):
-    deadline = asyncio.get_running_loop().time() + timeout
+async def _wait(predicate, limit_s=15.0):
+    deadline = asyncio.get_running_loop().time() + limit_s
     while not predicate():
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("condition not reached in time")

@@ -30,7 +30,9 @@ async def test_users_repo(sessions_for):
     assert profile.created_at == NOW and profile.created_at.tzinfo is not None
     assert (await repo.update_profile(user, {"language": "en"})).language == "en"
     for i in range(3):
-        entry = users_domain.HistoryEntry(f"{user}-{i}", user, "glass", "bottle", 0.8, NOW + timedelta(minutes=i))
+        entry = users_domain.HistoryEntry(
+            f"{user}-{i}", user, "glass", "bottle", 0.8, NOW + timedelta(minutes=i)
+        )
         assert await repo.record_scan(entry)
         assert not await repo.record_scan(entry)
     page = await repo.list_history(user, None, 2)
@@ -48,8 +50,16 @@ async def test_waste_repo(sessions_for):
     repo = WasteRepo(await sessions_for(svc_waste.component.MIGRATIONS, "alembic_version_waste"))
     user = uid()
     scan = waste_domain.Scan(
-        id=uid(), user_id=user, status=waste_domain.QUEUED, created_at=NOW, updated_at=NOW,
-        image_key=f"scans/{user}/a.jpg", content_type="image/jpeg", lat=37.5, lon=127.0, idempotency_key="k1",
+        id=uid(),
+        user_id=user,
+        status=waste_domain.QUEUED,
+        created_at=NOW,
+        updated_at=NOW,
+        image_key=f"scans/{user}/a.jpg",
+        content_type="image/jpeg",
+        lat=37.5,
+        lon=127.0,
+        idempotency_key="k1",
     )
     stored, created = await repo.create(scan)
     assert created and stored == scan
@@ -60,7 +70,7 @@ async def test_waste_repo(sessions_for):
     assert (await repo.create(replace(no_key, id=uid(), created_at=NOW + timedelta(seconds=2))))[1]
     started, changed = await repo.transition(scan.id, lambda s: waste_domain.start(s, NOW, 1))
     assert changed and started.status == "processing" and started.version == 2
-    again, changed = await repo.transition(scan.id, lambda s: waste_domain.complete(s, '{"a": 1}', NOW))
+    _, changed = await repo.transition(scan.id, lambda s: waste_domain.complete(s, '{"a": 1}', NOW))
     assert changed and (await repo.get(scan.id)).result_json == '{"a": 1}'
     _, changed = await repo.transition(scan.id, lambda s: waste_domain.complete(s, "{}", NOW))
     assert not changed
@@ -72,8 +82,8 @@ async def test_waste_repo(sessions_for):
     assert len(page) == 2 and page[0].created_at >= page[1].created_at
     after = await repo.list_for_user(user, (page[-1].created_at, page[-1].id), 10)
     assert len(after) == 1
-    keys = await repo.delete_user(user)
-    assert len(keys) == 3 and await repo.get(scan.id) is None
+    deleted = await repo.delete_user(user)
+    assert len(deleted) == 3 and scan.id in {s for s, _ in deleted} and await repo.get(scan.id) is None
 
 
 async def test_auth_repo(sessions_for):

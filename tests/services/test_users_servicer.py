@@ -3,8 +3,8 @@ from datetime import UTC, datetime, timedelta
 import grpc
 import pytest
 
-from mesh.settings import MeshSettings
 from mesh.proto_time import to_timestamp
+from mesh.settings import MeshSettings
 from protos.wastecoach.users.v1 import users_pb2 as pb
 from protos.wastecoach.users.v1 import users_pb2_grpc
 from svc_users.component import build
@@ -27,7 +27,9 @@ async def test_profile_lifecycle(stub):
     created = await stub.EnsureProfile(pb.EnsureProfileRequest(nickname="지수"), metadata=user("u1"))
     again = await stub.EnsureProfile(pb.EnsureProfileRequest(nickname="other"), metadata=user("u1"))
     assert again.profile.nickname == created.profile.nickname == "지수"
-    updated = await stub.UpdateProfile(pb.UpdateProfileRequest(language="en", region_code="11440"), metadata=user("u1"))
+    updated = await stub.UpdateProfile(
+        pb.UpdateProfileRequest(language="en", region_code="11440"), metadata=user("u1")
+    )
     assert (updated.profile.language, updated.profile.region_code) == ("en", "11440")
     with pytest.raises(grpc.aio.AioRpcError) as err:
         await stub.UpdateProfile(pb.UpdateProfileRequest(region_code="seoul"), metadata=user("u1"))
@@ -41,7 +43,10 @@ async def test_history_is_idempotent_paged_and_private(stub):
     base = datetime(2026, 11, 20, 3, tzinfo=UTC)
     for i in range(5):
         entry = pb.HistoryEntry(
-            scan_id=f"s{i}", category_code="paper" if i % 2 else "glass", item="x", confidence=0.9,
+            scan_id=f"s{i}",
+            category_code="paper" if i % 2 else "glass",
+            item="x",
+            confidence=0.9,
             scanned_at=to_timestamp(base + timedelta(hours=i)),
         )
         first = await stub.RecordScan(pb.RecordScanRequest(entry=entry), metadata=user("u2"))
@@ -49,7 +54,9 @@ async def test_history_is_idempotent_paged_and_private(stub):
         assert first.created and not second.created
     page1 = await stub.ListHistory(pb.ListHistoryRequest(limit=3), metadata=user("u2"))
     assert [e.scan_id for e in page1.entries] == ["s4", "s3", "s2"] and page1.next_cursor
-    page2 = await stub.ListHistory(pb.ListHistoryRequest(limit=3, cursor=page1.next_cursor), metadata=user("u2"))
+    page2 = await stub.ListHistory(
+        pb.ListHistoryRequest(limit=3, cursor=page1.next_cursor), metadata=user("u2")
+    )
     assert [e.scan_id for e in page2.entries] == ["s1", "s0"] and page2.next_cursor == ""
     other = await stub.ListHistory(pb.ListHistoryRequest(), metadata=user("u3"))
     assert list(other.entries) == []

@@ -55,14 +55,18 @@ async def s3_stub(s3_endpoint, data_dir, monkeypatch):
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
     bucket = f"images-{time.time_ns()}"
     boto3.client("s3", region_name="us-east-1", endpoint_url=s3_endpoint).create_bucket(Bucket=bucket)
-    settings = WasteSettings(data_dir=data_dir, s3_bucket=bucket, s3_region="us-east-1", s3_endpoint_url=s3_endpoint)
+    settings = WasteSettings(
+        data_dir=data_dir, s3_bucket=bucket, s3_region="us-east-1", s3_endpoint_url=s3_endpoint
+    )
     broker = InProcessBroker()
     async with running(build(settings, publisher=broker, events=InProcessEventBus())) as channel:
         yield waste_pb2_grpc.WasteServiceStub(channel)
 
 
 async def test_presigned_upload_then_scan(s3_stub):
-    ticket = await s3_stub.CreateUpload(pb.CreateUploadRequest(content_type="image/jpeg", size=len(jpeg())), metadata=user("ana"))
+    ticket = await s3_stub.CreateUpload(
+        pb.CreateUploadRequest(content_type="image/jpeg", size=len(jpeg())), metadata=user("ana")
+    )
     assert ticket.image_key.startswith("uploads/ana/")
     async with httpx.AsyncClient() as http:
         put = await http.put(ticket.upload_url, content=jpeg(), headers=dict(ticket.headers))
@@ -77,13 +81,17 @@ async def test_presigned_upload_then_scan(s3_stub):
 
 async def test_scan_of_a_key_never_uploaded_is_not_found(s3_stub):
     with pytest.raises(grpc.aio.AioRpcError) as err:
-        await s3_stub.CreateScan(pb.CreateScanRequest(image_key="uploads/ana/nothing.jpg"), metadata=user("ana"))
+        await s3_stub.CreateScan(
+            pb.CreateScanRequest(image_key="uploads/ana/nothing.jpg"), metadata=user("ana")
+        )
     assert err.value.code() == grpc.StatusCode.NOT_FOUND
 
 
 async def test_upload_request_validation(s3_stub):
-    for request in (pb.CreateUploadRequest(content_type="application/pdf", size=10),
-                    pb.CreateUploadRequest(content_type="image/png", size=0)):
+    for request in (
+        pb.CreateUploadRequest(content_type="application/pdf", size=10),
+        pb.CreateUploadRequest(content_type="image/png", size=0),
+    ):
         with pytest.raises(grpc.aio.AioRpcError) as err:
             await s3_stub.CreateUpload(request, metadata=user("ana"))
         assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT

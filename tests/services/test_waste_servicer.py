@@ -46,7 +46,9 @@ async def env(data_dir):
 
 
 async def test_create_stores_image_publishes_job_and_is_private(env):
-    reply = await env.stub.CreateScan(pb.CreateScanRequest(image=jpeg(), lat=37.56, lon=126.97, hint="컵"), metadata=user("alice"))
+    reply = await env.stub.CreateScan(
+        pb.CreateScanRequest(image=jpeg(), lat=37.56, lon=126.97, hint="컵"), metadata=user("alice")
+    )
     scan = reply.scan
     assert reply.created and scan.status == pb.SCAN_STATUS_QUEUED and scan.lat == 37.56
     await asyncio.wait_for(env.broker.drain(), 5)
@@ -84,18 +86,33 @@ async def test_worker_lifecycle_is_idempotent_and_announced(env):
         await env.stub.StartProcessing(pb.StartProcessingRequest(scan_id=scan.scan_id), metadata=user("dan"))
     assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
     async with env.events.subscribe(f"scan:{scan.scan_id}") as inbox:
-        started = await env.stub.StartProcessing(pb.StartProcessingRequest(scan_id=scan.scan_id, attempt=1), metadata=system_metadata())
+        started = await env.stub.StartProcessing(
+            pb.StartProcessingRequest(scan_id=scan.scan_id, attempt=1), metadata=system_metadata()
+        )
         assert started.scan.status == pb.SCAN_STATUS_PROCESSING and not started.already_finished
-        image = await env.stub.GetScanImage(pb.GetScanImageRequest(scan_id=scan.scan_id), metadata=system_metadata())
+        image = await env.stub.GetScanImage(
+            pb.GetScanImageRequest(scan_id=scan.scan_id), metadata=system_metadata()
+        )
         assert image.image == jpeg()
-        result = pb.ScanResult(category=common_pb2.Category(code="paper", name_ko="종이류", name_en="Paper"), confidence=0.9)
-        done = await env.stub.CompleteScan(pb.CompleteScanRequest(scan_id=scan.scan_id, result=result), metadata=system_metadata())
-        again = await env.stub.CompleteScan(pb.CompleteScanRequest(scan_id=scan.scan_id, result=result), metadata=system_metadata())
+        result = pb.ScanResult(
+            category=common_pb2.Category(code="paper", name_ko="종이류", name_en="Paper"), confidence=0.9
+        )
+        done = await env.stub.CompleteScan(
+            pb.CompleteScanRequest(scan_id=scan.scan_id, result=result), metadata=system_metadata()
+        )
+        again = await env.stub.CompleteScan(
+            pb.CompleteScanRequest(scan_id=scan.scan_id, result=result), metadata=system_metadata()
+        )
         assert done.completed_now and not again.completed_now
         assert [(await inbox.get())["status"] for _ in range(2)] == ["processing", "done"]
-    redelivered = await env.stub.StartProcessing(pb.StartProcessingRequest(scan_id=scan.scan_id, attempt=2), metadata=system_metadata())
+    redelivered = await env.stub.StartProcessing(
+        pb.StartProcessingRequest(scan_id=scan.scan_id, attempt=2), metadata=system_metadata()
+    )
     assert redelivered.already_finished
-    failed = await env.stub.FailScan(pb.FailScanRequest(scan_id=scan.scan_id, error_code="x", error_message="y"), metadata=system_metadata())
+    failed = await env.stub.FailScan(
+        pb.FailScanRequest(scan_id=scan.scan_id, error_code="x", error_message="y"),
+        metadata=system_metadata(),
+    )
     assert failed.scan.status == pb.SCAN_STATUS_DONE  # a finished scan is never overwritten
 
 

@@ -14,7 +14,10 @@ def test_issued_access_token_verifies_with_the_public_jwk_only():
     tokens = domain.issue(domain.Account("u1", "dev", "x", "민수"), key, NOW)
     assert jwt.get_unverified_header(tokens.access_token)["kid"] == key.kid
     claims = jwt.decode(
-        tokens.access_token, key.public_jwk, algorithms=["ES256"], audience=domain.AUDIENCE,
+        tokens.access_token,
+        key.public_jwk,
+        algorithms=["ES256"],
+        audience=domain.AUDIENCE,
         options={"verify_exp": False, "verify_nbf": False, "verify_iat": False},
     )
     assert claims["sub"] == "u1" and claims["exp"] - claims["iat"] == 900
@@ -37,7 +40,10 @@ def test_refresh_checks():
     with pytest.raises(domain.RefreshReuse) as reuse:
         domain.check_refresh(domain.RefreshRecord("h", "fam", "u", NOW + timedelta(days=1), NOW, None), NOW)
     assert reuse.value.family_id == "fam"
-    for bad in (None, domain.RefreshRecord("h", "f", "u", NOW - timedelta(seconds=1), None, None),
-                domain.RefreshRecord("h", "f", "u", NOW + timedelta(days=1), None, NOW)):
+    for bad in (
+        None,
+        domain.RefreshRecord("h", "f", "u", NOW - timedelta(seconds=1), None, None),
+        domain.RefreshRecord("h", "f", "u", NOW + timedelta(days=1), None, NOW),
+    ):
         with pytest.raises(Unauthenticated):
             domain.check_refresh(bad, NOW)

@@ -17,7 +17,9 @@ def test_streak_counts_consecutive_days_ending_today_or_yesterday():
 def test_stats_use_seoul_days_and_award_points():
     # 23:30 UTC on the 21st is already the 22nd in Seoul.
     times = [datetime(2026, 11, 21, 23, 30, tzinfo=UTC), datetime(2026, 11, 21, 1, 0, tzinfo=UTC)]
-    stats = domain.compute_stats(times, {"paper": 1, "glass": 1}, datetime(2026, 11, 22, 3, tzinfo=UTC), "Asia/Seoul")
+    stats = domain.compute_stats(
+        times, {"paper": 1, "glass": 1}, datetime(2026, 11, 22, 3, tzinfo=UTC), "Asia/Seoul"
+    )
     assert stats.streak_days == 2
     assert stats.total_scans == 2
     assert stats.points == 2 * domain.POINTS_PER_SCAN + 2 * domain.POINTS_PER_STREAK_DAY

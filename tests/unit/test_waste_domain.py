@@ -9,7 +9,15 @@ NOW = datetime(2026, 11, 22, tzinfo=UTC)
 
 
 def scan(**kw) -> domain.Scan:
-    base = dict(id="s", user_id="u", status=domain.QUEUED, created_at=NOW, updated_at=NOW, image_key="k", content_type="image/jpeg")
+    base = dict(
+        id="s",
+        user_id="u",
+        status=domain.QUEUED,
+        created_at=NOW,
+        updated_at=NOW,
+        image_key="k",
+        content_type="image/jpeg",
+    )
     base.update(kw)
     return domain.Scan(**base)
 

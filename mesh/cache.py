@@ -1,0 +1,74 @@
+"""A small byte cache: in-process LRU on the embedded default, Redis in production.
+
+A cache failure never fails a request: the caller falls back to the database.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import OrderedDict
+from typing import Any, Protocol
+
+from mesh import metrics
+
+log = logging.getLogger(__name__)
+
+
+class Cache(Protocol):
+    async def get(self, key: str) -> bytes | None: ...
+    async def set(self, key: str, value: bytes, ttl_s: int) -> None: ...
+    async def delete(self, *keys: str) -> None: ...
+
+
+class InProcessCache:
+    def __init__(self, max_items: int = 10_000) -> None:
+        self._items: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+        self._max = max_items
+
+    async def get(self, key: str) -> bytes | None:
+        hit = self._items.get(key)
+        if hit is None or hit[0] < time.monotonic():
+            self._items.pop(key, None)
+            return None
+        self._items.move_to_end(key)
+        return hit[1]
+
+    async def set(self, key: str, value: bytes, ttl_s: int) -> None:
+        self._items[key] = (time.monotonic() + ttl_s, value)
+        self._items.move_to_end(key)
+        while len(self._items) > self._max:
+            self._items.popitem(last=False)
+
+    async def delete(self, *keys: str) -> None:
+        for key in keys:
+            self._items.pop(key, None)
+
+
+class RedisCache:
+    def __init__(self, client: Any, prefix: str = "wastecoach:cache:") -> None:
+        self.client = client  # redis.asyncio.Redis
+        self.prefix = prefix
+
+    async def get(self, key: str) -> bytes | None:
+        try:
+            return await self.client.get(self.prefix + key)
+        except Exception:
+            metrics.ERRORS.labels("cache").inc()
+            log.warning("cache read failed; falling back to the database", exc_info=True)
+            return None
+
+    async def set(self, key: str, value: bytes, ttl_s: int) -> None:
+        try:
+            await self.client.set(self.prefix + key, value, ex=ttl_s)
+        except Exception:
+            metrics.ERRORS.labels("cache").inc()
+            log.warning("cache write failed", exc_info=True)
+
+    async def delete(self, *keys: str) -> None:
+        try:
+            if keys:
+                await self.client.delete(*(self.prefix + k for k in keys))
+        except Exception:
+            metrics.ERRORS.labels("cache").inc()
+            log.warning("cache delete failed", exc_info=True)
