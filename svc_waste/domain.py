@@ -48,6 +48,7 @@ class Scan:
     error_message: str = ""
     version: int = 1
     attempts: int = 0
+    result_model: str = ""
     published_at: datetime | None = field(default=None, compare=False)
 
 
@@ -95,12 +96,13 @@ def clean_language(language: str) -> str:
     return language if language in ("ko", "en") else "ko"
 
 
-def start(scan: Scan, now: datetime, attempt: int) -> Scan | None:
+def start(scan: Scan, now: datetime, attempt: int, reclassify: bool = False) -> Scan | None:
     """The processing scan, or None when it is already done (a redelivered job has nothing to do).
 
-    A failed scan may start again: that is how a replayed dead letter completes it.
+    A failed scan may start again: that is how a replayed dead letter completes it. A done scan
+    starts again only for re-classification, and only while its image is still stored.
     """
-    if scan.status == DONE:
+    if scan.status == DONE and not (reclassify and scan.image_key):
         return None
     return replace(
         scan,
@@ -113,12 +115,26 @@ def start(scan: Scan, now: datetime, attempt: int) -> Scan | None:
     )
 
 
-def complete(scan: Scan, result_json: str, now: datetime) -> Scan | None:
+def complete(scan: Scan, result_json: str, model: str, now: datetime) -> Scan | None:
     if scan.status == DONE:
         return None
     if scan.status == QUEUED:
         raise Conflict("the scan was never started")
-    return replace(scan, status=DONE, result_json=result_json, updated_at=now, version=scan.version + 1)
+    return replace(
+        scan,
+        status=DONE,
+        result_json=result_json,
+        result_model=model,
+        updated_at=now,
+        version=scan.version + 1,
+    )
+
+
+def expire_image(scan: Scan, now: datetime) -> Scan | None:
+    """Forgets the stored image; the result stays readable."""
+    if not scan.image_key or scan.status not in FINISHED:
+        return None
+    return replace(scan, image_key="", updated_at=now, version=scan.version + 1)
 
 
 def fail(scan: Scan, code: str, message: str, now: datetime) -> Scan | None:

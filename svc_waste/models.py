@@ -40,5 +40,7 @@ class ScanRow(Base):
     error_message: Mapped[str] = mapped_column(String(500), default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Model version behind result_json; re-classification picks scans of older versions.
+    result_model: Mapped[str] = mapped_column(String(64), default="")
     # Outbox marker: NULL until the q.ai job is confirmed by the broker; a relay retries the rest.
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

@@ -101,6 +101,30 @@ class WasteRepo:
         async with self.sessions() as session:
             return [_scan(row) for row in (await session.scalars(query)).all()]
 
+    async def finished_with_images(self, older_than: datetime, limit: int) -> list[Scan]:
+        query = (
+            select(ScanRow)
+            .where(
+                ScanRow.image_key != "",
+                ScanRow.status.in_(("done", "failed")),
+                ScanRow.created_at < older_than,
+            )
+            .order_by(ScanRow.created_at)
+            .limit(limit)
+        )
+        async with self.sessions() as session:
+            return [_scan(row) for row in (await session.scalars(query)).all()]
+
+    async def reclassifiable(self, current_model: str, limit: int) -> list[str]:
+        query = (
+            select(ScanRow.id)
+            .where(ScanRow.status == "done", ScanRow.result_model != current_model, ScanRow.image_key != "")
+            .order_by(ScanRow.created_at)
+            .limit(limit)
+        )
+        async with self.sessions() as session:
+            return list((await session.scalars(query)).all())
+
     async def delete_user(self, user_id: str) -> list[tuple[str, str]]:
         """Deletes the user's scans; returns (scan id, image key) pairs so the caller removes the rest."""
         async with self.sessions.begin() as session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import grpc
 from google.protobuf import json_format
@@ -188,11 +188,12 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
     async def StartProcessing(self, request: pb.StartProcessingRequest, context: grpc.aio.ServicerContext):
         await require_system(context)
         scan, changed = await self.repo.transition(
-            request.scan_id, lambda s: domain.start(s, self.clock(), request.attempt)
+            request.scan_id, lambda s: domain.start(s, self.clock(), request.attempt, request.reclassify)
         )
         if changed:
             await self._announce(scan)
-        return pb.StartProcessingResponse(scan=to_proto(scan), already_finished=scan.status == domain.DONE)
+        finished = scan.status == domain.DONE and not (changed and request.reclassify)
+        return pb.StartProcessingResponse(scan=to_proto(scan), already_finished=finished)
 
     async def GetScanImage(self, request: pb.GetScanImageRequest, context: grpc.aio.ServicerContext):
         await require_system(context)
@@ -207,7 +208,7 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
         await require_system(context)
         result_json = json_format.MessageToJson(request.result, indent=None)
         scan, changed = await self.repo.transition(
-            request.scan_id, lambda s: domain.complete(s, result_json, self.clock())
+            request.scan_id, lambda s: domain.complete(s, result_json, request.result.model, self.clock())
         )
         if changed:
             metrics.SCAN_SECONDS.observe((scan.updated_at - scan.created_at).total_seconds())
@@ -223,3 +224,27 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
         if changed:
             await self._announce(scan)
         return pb.FailScanResponse(scan=to_proto(scan))
+
+    async def ExpireImages(self, request: pb.ExpireImagesRequest, context: grpc.aio.ServicerContext):
+        await require_system(context)
+        if request.retention_days < 1:
+            raise InvalidInput("retention_days must be at least 1")
+        cutoff = self.clock() - timedelta(days=request.retention_days)
+        expired = 0
+        for scan in await self.repo.finished_with_images(cutoff, request.limit or 500):
+            # The row forgets the key first: a crash in between leaves a stray file, never a dangling key.
+            _, changed = await self.repo.transition(scan.id, lambda s: domain.expire_image(s, self.clock()))
+            if changed:
+                await self.store.delete(scan.image_key)
+                await self.cache.delete(f"scan:{scan.id}")
+                expired += 1
+        return pb.ExpireImagesResponse(expired=expired)
+
+    async def ListScansForReclassification(
+        self, request: pb.ListScansForReclassificationRequest, context: grpc.aio.ServicerContext
+    ):
+        await require_system(context)
+        if not request.current_model:
+            raise InvalidInput("current_model is required")
+        ids = await self.repo.reclassifiable(request.current_model, request.limit or 100)
+        return pb.ListScansForReclassificationResponse(scan_ids=ids)

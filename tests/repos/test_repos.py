@@ -70,9 +70,9 @@ async def test_waste_repo(sessions_for):
     assert (await repo.create(replace(no_key, id=uid(), created_at=NOW + timedelta(seconds=2))))[1]
     started, changed = await repo.transition(scan.id, lambda s: waste_domain.start(s, NOW, 1))
     assert changed and started.status == "processing" and started.version == 2
-    _, changed = await repo.transition(scan.id, lambda s: waste_domain.complete(s, '{"a": 1}', NOW))
+    _, changed = await repo.transition(scan.id, lambda s: waste_domain.complete(s, '{"a": 1}', "m1", NOW))
     assert changed and (await repo.get(scan.id)).result_json == '{"a": 1}'
-    _, changed = await repo.transition(scan.id, lambda s: waste_domain.complete(s, "{}", NOW))
+    _, changed = await repo.transition(scan.id, lambda s: waste_domain.complete(s, "{}", "m1", NOW))
     assert not changed
     pending = [s.id for s in await repo.unpublished(NOW + timedelta(hours=1))]
     assert scan.id in pending
@@ -108,3 +108,29 @@ async def test_auth_repo(sessions_for):
 @pytest.mark.parametrize("n", [1])
 def test_backends_are_parametrized(n, db_url):
     assert db_url.startswith(("sqlite", "postgresql"))
+
+
+async def test_waste_repo_expiry_and_reclassification_queries(sessions_for):
+    repo = WasteRepo(await sessions_for(svc_waste.component.MIGRATIONS, "alembic_version_waste"))
+    user = uid()
+    old = NOW - timedelta(days=40)
+    ids = []
+    for model in ("v1", "v2"):
+        s = waste_domain.Scan(
+            id=uid(),
+            user_id=user,
+            status=waste_domain.QUEUED,
+            created_at=old,
+            updated_at=old,
+            image_key=f"scans/{user}/{model}.jpg",
+            content_type="image/jpeg",
+        )
+        await repo.create(s)
+        await repo.transition(s.id, lambda x: waste_domain.start(x, NOW, 1))
+        await repo.transition(s.id, lambda x, m=model: waste_domain.complete(x, "{}", m, NOW))
+        ids.append(s.id)
+    assert ids[0] in await repo.reclassifiable("v2", 1000)
+    assert ids[1] not in await repo.reclassifiable("v2", 1000)
+    expirable = {s.id for s in await repo.finished_with_images(NOW - timedelta(days=30), 1000)}
+    assert set(ids) <= expirable
+    assert not {s.id for s in await repo.finished_with_images(old - timedelta(days=1), 1000)} & set(ids)

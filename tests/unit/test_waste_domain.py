@@ -57,13 +57,13 @@ def test_lifecycle_transitions():
     queued = scan()
     started = domain.start(queued, NOW, 1)
     assert started.status == domain.PROCESSING and started.version == 2
-    done = domain.complete(started, "{}", NOW)
+    done = domain.complete(started, "{}", "m1", NOW)
     assert done.status == domain.DONE and done.version == 3
     assert domain.start(done, NOW, 2) is None  # redelivery of a finished job changes nothing
-    assert domain.complete(done, "{}", NOW) is None
+    assert domain.complete(done, "{}", "m1", NOW) is None
     assert domain.fail(done, "x", "y", NOW) is None
     with pytest.raises(Conflict):
-        domain.complete(queued, "{}", NOW)
+        domain.complete(queued, "{}", "m1", NOW)
 
 
 def test_failed_scan_can_be_replayed():
@@ -78,3 +78,13 @@ def test_idempotency_key_rules():
     assert domain.clean_idempotency_key("abc-123:x") == "abc-123:x"
     with pytest.raises(InvalidInput):
         domain.clean_idempotency_key("has space")
+
+
+def test_reclassify_restarts_a_done_scan_only_while_its_image_exists():
+    done = domain.complete(domain.start(scan(), NOW, 1), "{}", "v1", NOW)
+    assert done.result_model == "v1"
+    assert domain.start(done, NOW, 1, reclassify=True).status == domain.PROCESSING
+    expired = domain.expire_image(done, NOW)
+    assert expired.image_key == "" and expired.result_json == "{}"
+    assert domain.start(expired, NOW, 1, reclassify=True) is None
+    assert domain.expire_image(scan(), NOW) is None  # never while the scan is pending

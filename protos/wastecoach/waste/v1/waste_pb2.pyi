@@ -226,12 +226,14 @@ class DeleteUserScansResponse(_message.Message):
     def __init__(self, deleted: _Optional[int] = ...) -> None: ...
 
 class StartProcessingRequest(_message.Message):
-    __slots__ = ("scan_id", "attempt")
+    __slots__ = ("scan_id", "attempt", "reclassify")
     SCAN_ID_FIELD_NUMBER: _ClassVar[int]
     ATTEMPT_FIELD_NUMBER: _ClassVar[int]
+    RECLASSIFY_FIELD_NUMBER: _ClassVar[int]
     scan_id: str
     attempt: int
-    def __init__(self, scan_id: _Optional[str] = ..., attempt: _Optional[int] = ...) -> None: ...
+    reclassify: bool
+    def __init__(self, scan_id: _Optional[str] = ..., attempt: _Optional[int] = ..., reclassify: _Optional[bool] = ...) -> None: ...
 
 class StartProcessingResponse(_message.Message):
     __slots__ = ("scan", "already_finished")
@@ -286,3 +288,31 @@ class FailScanResponse(_message.Message):
     SCAN_FIELD_NUMBER: _ClassVar[int]
     scan: Scan
     def __init__(self, scan: _Optional[_Union[Scan, _Mapping]] = ...) -> None: ...
+
+class ExpireImagesRequest(_message.Message):
+    __slots__ = ("retention_days", "limit")
+    RETENTION_DAYS_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    retention_days: int
+    limit: int
+    def __init__(self, retention_days: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class ExpireImagesResponse(_message.Message):
+    __slots__ = ("expired",)
+    EXPIRED_FIELD_NUMBER: _ClassVar[int]
+    expired: int
+    def __init__(self, expired: _Optional[int] = ...) -> None: ...
+
+class ListScansForReclassificationRequest(_message.Message):
+    __slots__ = ("current_model", "limit")
+    CURRENT_MODEL_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    current_model: str
+    limit: int
+    def __init__(self, current_model: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class ListScansForReclassificationResponse(_message.Message):
+    __slots__ = ("scan_ids",)
+    SCAN_IDS_FIELD_NUMBER: _ClassVar[int]
+    scan_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, scan_ids: _Optional[_Iterable[str]] = ...) -> None: ...

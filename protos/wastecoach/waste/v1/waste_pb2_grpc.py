@@ -81,6 +81,16 @@ class WasteServiceStub:
                 request_serializer=protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.FailScanRequest.SerializeToString,
                 response_deserializer=protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.FailScanResponse.FromString,
                 _registered_method=True)
+        self.ExpireImages = channel.unary_unary(
+                '/wastecoach.waste.v1.WasteService/ExpireImages',
+                request_serializer=protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.ExpireImagesRequest.SerializeToString,
+                response_deserializer=protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.ExpireImagesResponse.FromString,
+                _registered_method=True)
+        self.ListScansForReclassification = channel.unary_unary(
+                '/wastecoach.waste.v1.WasteService/ListScansForReclassification',
+                request_serializer=protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.ListScansForReclassificationRequest.SerializeToString,
+                response_deserializer=protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.ListScansForReclassificationResponse.FromString,
+                _registered_method=True)
 
 
 class WasteServiceServicer:
@@ -147,6 +157,20 @@ class WasteServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ExpireImages(self, request, context):
+        """Worker (q.sched): deletes stored images older than the retention period; results stay.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListScansForReclassification(self, request, context):
+        """Worker (q.batch): finished scans whose result came from another model version.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_WasteServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -194,6 +218,16 @@ def add_WasteServiceServicer_to_server(servicer, server):
                     servicer.FailScan,
                     request_deserializer=protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.FailScanRequest.FromString,
                     response_serializer=protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.FailScanResponse.SerializeToString,
+            ),
+            'ExpireImages': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExpireImages,
+                    request_deserializer=protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.ExpireImagesRequest.FromString,
+                    response_serializer=protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.ExpireImagesResponse.SerializeToString,
+            ),
+            'ListScansForReclassification': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListScansForReclassification,
+                    request_deserializer=protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.ListScansForReclassificationRequest.FromString,
+                    response_serializer=protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.ListScansForReclassificationResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -441,6 +475,60 @@ class WasteService:
             '/wastecoach.waste.v1.WasteService/FailScan',
             protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.FailScanRequest.SerializeToString,
             protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.FailScanResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExpireImages(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/wastecoach.waste.v1.WasteService/ExpireImages',
+            protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.ExpireImagesRequest.SerializeToString,
+            protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.ExpireImagesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListScansForReclassification(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/wastecoach.waste.v1.WasteService/ListScansForReclassification',
+            protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.ListScansForReclassificationRequest.SerializeToString,
+            protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.ListScansForReclassificationResponse.FromString,
             options,
             channel_credentials,
             insecure,
