@@ -151,7 +151,10 @@ async def process_scan(body: dict[str, Any], ctx: JobContext, deps: ScanDeps) ->
     if not scan_id:
         raise ValueError("job has no scan_id")
     started = await deps.waste.StartProcessing(
-        waste_pb2.StartProcessingRequest(scan_id=scan_id, attempt=ctx.attempt), metadata=system_metadata()
+        waste_pb2.StartProcessingRequest(
+            scan_id=scan_id, attempt=ctx.attempt, reclassify=bool(body.get("reclassify"))
+        ),
+        metadata=system_metadata(),
     )
     if started.already_finished:
         # A redelivery after the result was stored: make sure the history row exists, nothing more.

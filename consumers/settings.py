@@ -19,6 +19,7 @@ class ConsumerSettings(MeshSettings):
     openai_vision_model: str = "gpt-4o"
     vision_timeout_s: float = 10.0
     vision_threads: int = 2
+    image_retention_days: int = 30
 
     def prefetch(self, queue: str) -> int:
         return getattr(self, "prefetch_" + queue.replace(".", "_"))

@@ -9,8 +9,9 @@ import grpc
 
 from consumers.scan_job import ScanDeps, process_scan
 from consumers.settings import ConsumerSettings
+from consumers.upkeep_jobs import BATCH_KINDS, SCHED_KINDS, UpkeepDeps, dispatcher
 from mesh.grpc_channel import make_channel
-from mesh.jobs import Handler
+from mesh.jobs import Handler, Publisher
 from protos.wastecoach.coach.v1 import coach_pb2_grpc
 from protos.wastecoach.locations.v1 import locations_pb2_grpc
 from protos.wastecoach.users.v1 import users_pb2_grpc
@@ -44,7 +45,7 @@ class Workers:
             await channel.close()
 
 
-def build_workers(settings: ConsumerSettings, vision=None) -> Workers:
+def build_workers(settings: ConsumerSettings, publisher: Publisher, vision=None) -> Workers:
     def channel(service: str) -> grpc.aio.Channel:
         return make_channel(settings.address_of(service), deadline_s=settings.grpc_deadline_s)
 
@@ -56,5 +57,10 @@ def build_workers(settings: ConsumerSettings, vision=None) -> Workers:
         users=users_pb2_grpc.UsersServiceStub(chans["users"]),
         vision=vision if vision is not None else build_vision(settings),
     )
-    handlers: dict[str, Handler] = {"q.ai": partial(process_scan, deps=deps)}
+    upkeep = UpkeepDeps(deps, publisher, settings.image_retention_days, getattr(deps.vision, "model", ""))
+    handlers: dict[str, Handler] = {
+        "q.ai": partial(process_scan, deps=deps),
+        "q.sched": dispatcher(SCHED_KINDS, upkeep),
+        "q.batch": dispatcher(BATCH_KINDS, upkeep),
+    }
     return Workers(handlers=handlers, channels=list(chans.values()))

@@ -12,7 +12,6 @@ class WasteSettings(MeshSettings):
     s3_bucket: str | None = None
     s3_region: str = "ap-northeast-2"
     s3_endpoint_url: str | None = None
-    image_retention_days: int = 30
     outbox_interval_s: float = 5.0
 
     @property

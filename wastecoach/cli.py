@@ -21,6 +21,7 @@ def _parser() -> argparse.ArgumentParser:
     consume = sub.add_parser("consume", help="run the consumer of one queue (for k8s)")
     consume.add_argument("queue", choices=QUEUES)
     sub.add_parser("migrate", help="apply every service's database migrations")
+    sub.add_parser("schedule", help="publish the periodic q.sched jobs (safe to run twice)")
     scan = sub.add_parser("scan", help="scan a photo and print the result")
     scan.add_argument("photo")
     scan.add_argument("--lat", type=float)

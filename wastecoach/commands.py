@@ -64,6 +64,13 @@ async def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_schedule(args: argparse.Namespace) -> int:
+    from wastecoach.standalone import run_scheduler
+
+    await run_scheduler(_settings("scheduler"))
+    return 0
+
+
 async def cmd_dlq(args: argparse.Namespace) -> int:
     from consumers.dlq import list_dead_letters, replay_dead_letters
 

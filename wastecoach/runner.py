@@ -23,6 +23,7 @@ from mesh.component import ServiceComponent
 from mesh.events import EventBus
 from mesh.jobs import InProcessBroker, RetryPolicy
 from mesh.rabbit import RabbitPublisher, declare_all, make_broker
+from wastecoach import scheduler
 from wastecoach.settings import AllSettings
 from wastecoach.standalone import cache, event_bus, rate_limiter
 
@@ -42,6 +43,7 @@ class Mesh:
     server: uvicorn.Server | None = None
     serve_task: asyncio.Task[None] | None = None
     url: str = ""
+    scheduler: asyncio.Task[None] | None = None
 
     async def start(self, host: str = LOOPBACK, port: int = 8000) -> str:
         settings = self.settings
@@ -71,7 +73,7 @@ class Mesh:
             running = await component.start(LOOPBACK, 0)
             addresses[f"{component.name}_addr"] = f"{LOOPBACK}:{running.port}"
         wired = settings.model_copy(update=addresses)
-        self.workers = build_workers(wired, self.vision)
+        self.workers = build_workers(wired, publisher, self.vision)
         if self.broker is not None:
             for queue, handler in self.workers.handlers.items():
                 self.broker.subscribe(queue, handler)
@@ -81,6 +83,8 @@ class Mesh:
                 settings.rabbit_url, self.workers.handlers, retry=retry, prefetch=settings.prefetch_q_ai
             )
             await self.consumer.start()
+        # One process: the in-memory claim is enough to publish each period once.
+        self.scheduler = asyncio.create_task(scheduler.run(publisher, scheduler.memory_claim()))
         app = create_app(wired, connect(wired), events, rate_limiter(settings))
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -97,6 +101,8 @@ class Mesh:
         return self.url
 
     async def stop(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.cancel()
         if self.server is not None and self.serve_task is not None:
             self.server.should_exit = True
             await self.serve_task

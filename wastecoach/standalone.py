@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 import uvicorn
@@ -108,7 +107,10 @@ async def consume_queue(queue: str, settings: AllSettings) -> None:
 
     if not settings.rabbit_url:
         raise SystemExit("consume needs WASTECOACH_RABBIT_URL")
-    workers = build_workers(settings)
+    producer = make_broker(settings.rabbit_url)
+    await producer.start()
+    await declare_all(producer)
+    workers = build_workers(settings, RabbitPublisher(producer))
     if queue not in workers.handlers:
         raise SystemExit(f"no handler for {queue}")
     broker = build_broker(
@@ -123,5 +125,25 @@ async def consume_queue(queue: str, settings: AllSettings) -> None:
         await wait_for_signal()
     finally:
         await broker.stop()
+        await producer.stop()
         await workers.close()
-        await asyncio.sleep(0)
+
+
+async def run_scheduler(settings: AllSettings) -> None:
+    from wastecoach import scheduler
+
+    if not (settings.rabbit_url and settings.redis_url):
+        raise SystemExit(
+            "schedule needs WASTECOACH_RABBIT_URL and WASTECOACH_REDIS_URL (Redis dedupes periods)"
+        )
+    broker = make_broker(settings.rabbit_url)
+    await broker.start()
+    await declare_all(broker)
+    task = asyncio.create_task(
+        scheduler.run(RabbitPublisher(broker), scheduler.redis_claim(_redis(settings)))
+    )
+    try:
+        await wait_for_signal()
+    finally:
+        task.cancel()
+        await broker.stop()
