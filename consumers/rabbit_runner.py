@@ -69,9 +69,9 @@ def build_broker(
     *,
     retry: RetryPolicy | None = None,
     prefetch: int = 8,
-    middlewares: tuple[Any, ...] = (),
+    middlewares: tuple[Any, ...] | None = None,
 ) -> RabbitBroker:
-    broker = make_broker(url, middlewares=middlewares)
+    broker = make_broker(url) if middlewares is None else make_broker(url, middlewares=middlewares)
     publisher = RabbitPublisher(broker)
     policy = retry or RetryPolicy()
     for queue, handler in handlers.items():

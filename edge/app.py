@@ -16,6 +16,7 @@ from edge.routes import auth, coach, health, locations, scans, users
 from edge.settings import EdgeSettings
 from mesh import metrics
 from mesh.events import EventBus
+from mesh.telemetry import instrumented
 from protos.wastecoach.auth.v1 import auth_pb2
 
 
@@ -43,6 +44,12 @@ def create_app(
     app.state.limiter = limiter or InProcessRateLimiter()
     app.state.verifier = TokenVerifier(fetch_jwks, ttl_s=settings.jwks_ttl_s)
     errors.install(app)
+    if instrumented():
+        from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+        FastAPIInstrumentor.instrument_app(
+            app, exclude_spans=["send", "receive"], excluded_urls="healthz,readyz"
+        )
     for module in (health, auth, users, scans, coach, locations):
         app.include_router(module.router)
 

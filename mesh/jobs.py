@@ -15,9 +15,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from opentelemetry import propagate, trace
+
 from mesh import metrics
 
 log = logging.getLogger(__name__)
+_tracer = trace.get_tracer("wastecoach.jobs")
 
 # The original design's queues and their priorities (x-max-priority on RabbitMQ).
 QUEUE_PRIORITY = {"q.ai": 10, "q.api": 5, "q.sched": 3, "q.batch": 1}
@@ -70,6 +73,8 @@ class _Entry:
     message_id: str = field(compare=False)
     body: dict[str, Any] = field(compare=False)
     attempt: int = field(compare=False, default=1)
+    # W3C trace context of the publisher, as RabbitMQ carries it in headers.
+    carrier: dict[str, str] = field(compare=False, default_factory=dict)
 
 
 class InProcessBroker:
@@ -92,13 +97,23 @@ class InProcessBroker:
     ) -> None:
         if queue not in QUEUE_PRIORITY:
             raise ValueError(f"unknown queue {queue!r}")
-        self._put(queue, message_id or uuid.uuid4().hex, body, 1, priority)
+        carrier: dict[str, str] = {}
+        with _tracer.start_as_current_span(f"{queue} publish", kind=trace.SpanKind.PRODUCER):
+            propagate.inject(carrier)
+        self._put(queue, message_id or uuid.uuid4().hex, body, 1, priority, carrier)
 
     def _put(
-        self, queue: str, message_id: str, body: dict[str, Any], attempt: int, priority: int | None
+        self,
+        queue: str,
+        message_id: str,
+        body: dict[str, Any],
+        attempt: int,
+        priority: int | None,
+        carrier: dict[str, str] | None = None,
     ) -> None:
         level = priority if priority is not None else QUEUE_PRIORITY[queue]
-        self._queue.put_nowait(_Entry((-level, next(self._seq)), queue, message_id, body, attempt))
+        entry = _Entry((-level, next(self._seq)), queue, message_id, body, attempt, carrier or {})
+        self._queue.put_nowait(entry)
         metrics.QUEUE_DEPTH.labels(queue).inc()
 
     async def start(self) -> None:
@@ -136,8 +151,12 @@ class InProcessBroker:
         final = entry.attempt >= self._retry.max_attempts
         ctx = JobContext(entry.queue, entry.message_id, entry.attempt, final)
         start = time.perf_counter()
+        span = _tracer.start_as_current_span(
+            f"{entry.queue} process", context=propagate.extract(entry.carrier), kind=trace.SpanKind.CONSUMER
+        )
         try:
-            await handler(entry.body, ctx)
+            with span:
+                await handler(entry.body, ctx)
         except Exception as exc:
             metrics.ERRORS.labels("job").inc()
             reason = f"{type(exc).__name__}: {exc}"
@@ -152,7 +171,7 @@ class InProcessBroker:
     async def _retry_later(self, entry: _Entry) -> None:
         async def later() -> None:
             await asyncio.sleep(self._retry.delay(entry.attempt))
-            self._put(entry.queue, entry.message_id, entry.body, entry.attempt + 1, None)
+            self._put(entry.queue, entry.message_id, entry.body, entry.attempt + 1, None, entry.carrier)
 
         # Keep a reference so the retry is not garbage-collected mid-sleep.
         task = asyncio.create_task(later())

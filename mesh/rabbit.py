@@ -44,6 +44,11 @@ def all_queues() -> list[RabbitQueue]:
 
 
 def make_broker(url: str, **kwargs: Any) -> RabbitBroker:
+    # Trace context crosses the broker in the `traceparent` header.
+    from faststream.rabbit.opentelemetry import RabbitTelemetryMiddleware
+
+    kwargs.setdefault("middlewares", (RabbitTelemetryMiddleware(),))
+    kwargs.setdefault("logger", None)
     return RabbitBroker(url, **kwargs)
 
 

@@ -45,7 +45,29 @@ def setup_telemetry(service_name: str, exporter: SpanExporter | None = None) -> 
         provider.add_span_processor(BatchSpanProcessor(chosen))
     trace.set_tracer_provider(provider)
     _configured = True
+    instrument_libraries()
     return provider
+
+
+_instrumented = False
+
+
+def instrument_libraries() -> None:
+    """gRPC (client and server), SQL; call before any server, channel or engine exists."""
+    global _instrumented
+    if _instrumented:
+        return
+    from opentelemetry.instrumentation.grpc import GrpcAioInstrumentorClient, GrpcAioInstrumentorServer
+    from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+
+    GrpcAioInstrumentorServer().instrument()
+    GrpcAioInstrumentorClient().instrument()
+    SQLAlchemyInstrumentor().instrument()
+    _instrumented = True
+
+
+def instrumented() -> bool:
+    return _instrumented
 
 
 def tracer(name: str) -> trace.Tracer:
