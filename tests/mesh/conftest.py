@@ -20,7 +20,9 @@ def photo(folder: str, index: int = 0) -> Path:
 
 @pytest.fixture(scope="module")
 async def mesh(tmp_path_factory):
-    settings = AllSettings(data_dir=tmp_path_factory.mktemp("mesh"), log_json=False, scan_rate_per_minute=1000)
+    settings = AllSettings(
+        data_dir=tmp_path_factory.mktemp("mesh"), log_json=False, scan_rate_per_minute=1000
+    )
     running = Mesh(settings)
     await running.start(port=0)
     yield running
@@ -39,7 +41,9 @@ async def login(http: httpx.AsyncClient, nickname: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {reply.json()['access_token']}"}
 
 
-async def wait_finished(http: httpx.AsyncClient, url: str, headers: dict[str, str], limit_s: float = 60) -> dict:
+async def wait_finished(
+    http: httpx.AsyncClient, url: str, headers: dict[str, str], limit_s: float = 60
+) -> dict:
     deadline = asyncio.get_running_loop().time() + limit_s
     while True:
         body = (await http.get(url, headers=headers)).json()

@@ -16,7 +16,10 @@ async def test_real_photo_reaches_done_with_guidance_and_nearby(http):
     headers = await login(http, "mesh-user")
     image = photo("wastenet9/textiles", 3)
     created = await http.post(
-        "/api/v1/scans", headers=headers, data=MAPO, files={"image": (image.name, image.read_bytes(), "image/jpeg")}
+        "/api/v1/scans",
+        headers=headers,
+        data=MAPO,
+        files={"image": (image.name, image.read_bytes(), "image/jpeg")},
     )
     assert created.status_code == 202, created.text
     scan = await wait_finished(http, created.json()["status_url"], headers)
@@ -40,7 +43,9 @@ async def test_real_photo_reaches_done_with_guidance_and_nearby(http):
 async def test_truncated_photo_fails_with_a_reason(http):
     headers = await login(http, "mesh-bad")
     data = photo("trashnet/glass").read_bytes()[:300]  # a JPEG header, then nothing
-    created = await http.post("/api/v1/scans", headers=headers, files={"image": ("t.jpg", data, "image/jpeg")})
+    created = await http.post(
+        "/api/v1/scans", headers=headers, files={"image": ("t.jpg", data, "image/jpeg")}
+    )
     assert created.status_code == 202
     scan = await wait_finished(http, created.json()["status_url"], headers)
     assert scan["status"] == "failed" and scan["error"]["message"]
@@ -52,7 +57,9 @@ async def test_sse_streams_every_transition(mesh, http):
     image = photo("trashnet/paper")
     await mesh.broker.stop()  # hold the queue so the stream sees the scan while it is still queued
     created = (
-        await http.post("/api/v1/scans", headers=headers, files={"image": (image.name, image.read_bytes(), "image/jpeg")})
+        await http.post(
+            "/api/v1/scans", headers=headers, files={"image": (image.name, image.read_bytes(), "image/jpeg")}
+        )
     ).json()
     statuses = []
     async with http.stream("GET", created["events_url"], headers=headers) as stream:
@@ -69,10 +76,14 @@ async def test_every_service_is_serving_with_reflection(mesh):
     for component in mesh.components:
         async with grpc.aio.insecure_channel(f"127.0.0.1:{component.server.port}") as channel:
             for name in component.server.names:
-                reply = await health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service=name))
+                reply = await health_pb2_grpc.HealthStub(channel).Check(
+                    health_pb2.HealthCheckRequest(service=name)
+                )
                 assert reply.status == health_pb2.HealthCheckResponse.SERVING
             stub = reflection_pb2_grpc.ServerReflectionStub(channel)
-            responses = stub.ServerReflectionInfo(iter([reflection_pb2.ServerReflectionRequest(list_services="")]))
+            responses = stub.ServerReflectionInfo(
+                iter([reflection_pb2.ServerReflectionRequest(list_services="")])
+            )
             listed = {s.name async for r in responses for s in r.list_services_response.service}
             assert set(component.server.names) <= listed and "grpc.health.v1.Health" in listed
 
