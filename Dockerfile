@@ -5,10 +5,8 @@
 #   wastecoach schedule | wastecoach migrate
 # Runs as uid 10001 on a read-only root filesystem (only /tmp needs to be writable).
 
-ARG PYTHON_IMAGE=python:3.11-slim
-
 # ---- build: resolve and install the dependencies, then the project, into /opt/venv ----
-FROM ${PYTHON_IMAGE} AS build
+FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONDONTWRITEBYTECODE=1 \
@@ -26,7 +24,7 @@ RUN pip install --no-deps . \
  && wastecoach --help > /dev/null
 
 # ---- runtime: the venv only, no compilers, no source tree ----
-FROM ${PYTHON_IMAGE} AS runtime
+FROM python:3.11-slim AS runtime
 LABEL org.opencontainers.image.title="wastecoach" \
       org.opencontainers.image.description="AI Waste Coach: REST edge, gRPC services, queue consumers, scheduler"
 ENV PATH=/opt/venv/bin:$PATH \
@@ -44,5 +42,9 @@ WORKDIR /tmp
 USER 10001:10001
 # edge HTTP, gRPC services, Prometheus metrics
 EXPOSE 8000 50051 50052 50053 50054 50055 9464
+# every role serves Prometheus metrics on 9464: a cheap liveness signal for docker/compose
+# (Kubernetes ignores HEALTHCHECK and uses the chart's probes)
+HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:9464/metrics', timeout=2)"]
 ENTRYPOINT ["wastecoach"]
 CMD ["serve", "edge"]

@@ -452,3 +452,27 @@ def test_values_parse_and_chart_metadata() -> None:
     chart = yaml.safe_load((CHART / "Chart.yaml").read_text())
     assert chart["apiVersion"] == "v2" and chart["name"] == "wastecoach"
     assert (REPO / "helm" / "README.md").is_file()
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("components.edge.type=web", "components.edge.type"),
+        ("components.edge.autoscalng.enabled=true", "autoscalng"),
+        ("securityContext.readOnlyRootFilesystem=false", "readOnlyRootFilesystem"),
+        ("components.consumer-q-ai.autoscaling.queue=q.nope", "queue"),
+    ],
+)
+def test_values_schema_rejects_mistakes(setting: str, message: str) -> None:
+    proc = run([tool("helm"), "template", "x", str(CHART), "--set", setting], check=False)
+    assert proc.returncode != 0 and message in proc.stderr, proc.stderr[-2000:]
+
+
+def test_scrape_annotations_and_optional_pod_monitor(rendered: Rendered) -> None:
+    for d in rendered.kind("Deployment"):
+        ann = d["spec"]["template"]["metadata"]["annotations"]
+        assert ann["prometheus.io/scrape"] == "true" and ann["prometheus.io/port"] == str(METRICS_PORT)
+    assert not rendered.kind("PodMonitor")
+    (pm,) = render("--set", "metrics.podMonitor.enabled=true").kind("PodMonitor")
+    assert pm["spec"]["podMetricsEndpoints"][0]["port"] == "metrics"
+    assert pm["spec"]["scrapeProtocols"][0].startswith("OpenMetrics")
