@@ -135,3 +135,21 @@ def test_checkov_dockerfile() -> None:
     failed = [(c["check_id"], c["check_name"]) for c in report["results"]["failed_checks"]]
     assert not failed, failed
     assert report["summary"]["passed"] > 50
+
+
+def test_observability_profile_uses_the_chart_dashboards(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    for name in ("tempo", "prometheus", "grafana"):
+        assert services[name]["profiles"] == ["observability"], name
+    mounts = {m.split(":")[1]: m.split(":")[0] for m in services["grafana"]["volumes"]}
+    assert mounts["/var/lib/grafana/dashboards/wastecoach"] == "./helm/wastecoach/dashboards"
+    for host_path in mounts.values():
+        assert (REPO / host_path).exists(), host_path
+    ds = yaml.safe_load((REPO / "deploy/compose/grafana/datasources.yaml").read_text())
+    assert {d["uid"] for d in ds["datasources"]} == {"wastecoach-prometheus", "wastecoach-tempo"}
+    assert "--enable-feature=exemplar-storage" in services["prometheus"]["command"]
+    prom = yaml.safe_load((REPO / "deploy/compose/prometheus.yml").read_text())
+    (job,) = [j for j in prom["scrape_configs"] if j["job_name"] == "wastecoach"]
+    targets = {t.split(":")[0] for t in job["static_configs"][0]["targets"]}
+    components = {n for n, s in app_services(compose).items() if n != "migrate"}
+    assert targets == components
