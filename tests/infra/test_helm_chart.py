@@ -476,3 +476,9 @@ def test_scrape_annotations_and_optional_pod_monitor(rendered: Rendered) -> None
     (pm,) = render("--set", "metrics.podMonitor.enabled=true").kind("PodMonitor")
     assert pm["spec"]["podMetricsEndpoints"][0]["port"] == "metrics"
     assert pm["spec"]["scrapeProtocols"][0].startswith("OpenMetrics")
+
+
+def test_grpc_services_can_be_headless() -> None:
+    r = render("--set", "components.waste.headless=true")
+    assert r.get("Service", "wastecoach-waste")["spec"]["clusterIP"] == "None"
+    assert "clusterIP" not in r.get("Service", "wastecoach-coach")["spec"]
