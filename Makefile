@@ -33,7 +33,10 @@ checkgenerate: dev $(BUF)
 lint: dev
 	$(BIN)/ruff check .
 
-test: dev checkgenerate lint
+infra-tools:
+	bash scripts/infra-tools.sh
+
+test: dev checkgenerate lint infra-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 up: venv

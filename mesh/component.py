@@ -25,6 +25,8 @@ class ServiceComponent:
     startup: Callable[[], Awaitable[None]] = _nothing
     # Applies this service's migrations; run by `wastecoach migrate` and `up`, not by `serve`.
     migrate: Callable[[], Awaitable[None]] = _nothing
+    # Readiness: the gRPC health status follows it (a service without its database is not ready).
+    check: Callable[[], Awaitable[bool]] | None = None
     shutdown: Callable[[], Awaitable[None]] = _nothing
     server: RunningServer | None = field(default=None, init=False)
 
@@ -50,10 +52,23 @@ async def wait_for_signal() -> None:
     await stop.wait()
 
 
+async def watch_readiness(component: ServiceComponent, interval_s: float = 5.0) -> None:
+    serving = True
+    while component.server is not None and component.check is not None:
+        ok = await component.check()
+        if ok != serving:
+            log.warning("readiness changed", extra={"component": component.name, "ready": ok})
+            await component.server.set_serving(ok)
+            serving = ok
+        await asyncio.sleep(interval_s)
+
+
 async def serve_forever(component: ServiceComponent, host: str, port: int, grace: float) -> None:
     await component.start(host, port)
+    watcher = asyncio.create_task(watch_readiness(component))
     try:
         await wait_for_signal()
     finally:
+        watcher.cancel()
         log.info("stopping", extra={"component": component.name})
         await component.stop(grace)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from mesh.component import ServiceComponent, serve_forever
 from mesh.logs import configure_logging
-from mesh.metrics import serve_metrics
+from mesh.ops_http import start_ops_server
 from mesh.settings import MeshSettings
 from mesh.telemetry import setup_telemetry
 
@@ -16,10 +16,10 @@ def run_service(name: str, build: Callable[[MeshSettings], ServiceComponent]) ->
     settings = MeshSettings()
     configure_logging(f"wastecoach-{name}", settings.log_level, settings.log_json)
     setup_telemetry(f"wastecoach-{name}")
-    if settings.metrics_port:
-        serve_metrics(settings.metrics_port)
 
     async def main() -> None:
+        if settings.metrics_port:
+            start_ops_server(settings.metrics_port)
         await serve_forever(
             build(settings), settings.grpc_host, settings.port_for(name), settings.grpc_grace_s
         )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Gauge, Histogram, start_http_server
+from opentelemetry import trace
+from prometheus_client import Counter, Gauge, Histogram
 
 HTTP_REQUESTS = Counter("wastecoach_http_requests_total", "REST requests", ["route", "method", "status"])
 HTTP_SECONDS = Histogram("wastecoach_http_request_duration_seconds", "REST latency", ["route"])
@@ -23,5 +24,7 @@ LLM_SECONDS = Histogram("wastecoach_llm_seconds", "LLM latency")
 ERRORS = Counter("wastecoach_errors_total", "Errors by kind", ["kind"])
 
 
-def serve_metrics(port: int, host: str = "0.0.0.0") -> None:
-    start_http_server(port, addr=host)
+def trace_exemplar() -> dict[str, str] | None:
+    """The current trace id, so a slow-scan panel can link to the trace."""
+    context = trace.get_current_span().get_span_context()
+    return {"trace_id": f"{context.trace_id:032x}"} if context.is_valid else None

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from mesh.component import ServiceComponent
-from mesh.db import create_engine, session_factory
+from mesh.db import create_engine, ping, session_factory
 from mesh.grpc_server import ServiceSpec
 from mesh.migrate import upgrade_async
 from mesh.settings import MeshSettings
@@ -40,4 +40,5 @@ def build(settings: MeshSettings) -> ServiceComponent:
         startup=ensure_signing_key,
         migrate=lambda: upgrade_async(url, MIGRATIONS, "alembic_version_auth"),
         shutdown=engine.dispose,
+        check=lambda: ping(engine),
     )

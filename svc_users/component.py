@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mesh.component import ServiceComponent
-from mesh.db import create_engine, session_factory
+from mesh.db import create_engine, ping, session_factory
 from mesh.grpc_server import ServiceSpec
 from mesh.migrate import upgrade_async
 from mesh.settings import MeshSettings
@@ -26,4 +26,5 @@ def build(settings: MeshSettings) -> ServiceComponent:
         specs=[ServiceSpec(SERVICE_NAME, users_pb2_grpc.add_UsersServiceServicer_to_server, servicer)],
         migrate=lambda: upgrade_async(url, MIGRATIONS, "alembic_version_users"),
         shutdown=engine.dispose,
+        check=lambda: ping(engine),
     )

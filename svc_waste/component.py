@@ -10,7 +10,7 @@ from pathlib import Path
 
 from mesh.cache import Cache
 from mesh.component import ServiceComponent
-from mesh.db import create_engine, session_factory
+from mesh.db import create_engine, ping, session_factory
 from mesh.events import EventBus
 from mesh.grpc_server import ServiceSpec
 from mesh.jobs import Publisher
@@ -72,4 +72,5 @@ def build(
         startup=startup,
         migrate=lambda: upgrade_async(url, MIGRATIONS, "alembic_version_waste"),
         shutdown=shutdown,
+        check=lambda: ping(engine),
     )

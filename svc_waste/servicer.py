@@ -211,7 +211,9 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
             request.scan_id, lambda s: domain.complete(s, result_json, request.result.model, self.clock())
         )
         if changed:
-            metrics.SCAN_SECONDS.observe((scan.updated_at - scan.created_at).total_seconds())
+            metrics.SCAN_SECONDS.observe(
+                (scan.updated_at - scan.created_at).total_seconds(), exemplar=metrics.trace_exemplar()
+            )
             await self._announce(scan)
         return pb.CompleteScanResponse(scan=to_proto(scan), completed_now=changed)
 

@@ -20,10 +20,6 @@ def _settings(component: str) -> AllSettings:
     settings = AllSettings()
     configure_logging(f"wastecoach-{component}", settings.log_level, settings.log_json)
     setup_telemetry(f"wastecoach-{component}")
-    if settings.metrics_port:
-        from mesh.metrics import serve_metrics
-
-        serve_metrics(settings.metrics_port)
     return settings
 
 

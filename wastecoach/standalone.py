@@ -12,6 +12,7 @@ from mesh.cache import Cache, InProcessCache, RedisCache
 from mesh.component import ServiceComponent, serve_forever, wait_for_signal
 from mesh.events import EventBus, InProcessEventBus, RedisEventBus
 from mesh.jobs import InProcessBroker, RetryPolicy
+from mesh.ops_http import start_ops_server
 from mesh.rabbit import RabbitPublisher, declare_all, make_broker
 from wastecoach.settings import AllSettings
 
@@ -84,6 +85,8 @@ async def serve_component(name: str, settings: AllSettings) -> None:
         await declare_all(broker)
         publisher = RabbitPublisher(broker)
     component = build_component(name, settings, publisher, event_bus(settings))
+    if settings.metrics_port:
+        start_ops_server(settings.metrics_port)
     try:
         await serve_forever(component, settings.grpc_host, settings.port_for(name), settings.grpc_grace_s)
     finally:
@@ -95,6 +98,8 @@ async def _serve_edge(settings: AllSettings) -> None:
     from edge.app import create_app
     from edge.clients import connect
 
+    if settings.metrics_port:
+        start_ops_server(settings.metrics_port)
     app = create_app(settings, connect(settings), event_bus(settings), rate_limiter(settings))
     config = uvicorn.Config(
         app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False
@@ -122,6 +127,9 @@ async def consume_queue(queue: str, settings: AllSettings) -> None:
     )
     await broker.start()
     await declare_all(broker)
+    if settings.metrics_port:
+        # Ready while the broker answers; k8s stops routing work otherwise.
+        start_ops_server(settings.metrics_port, ready=lambda: broker.ping(timeout=2))
     try:
         await wait_for_signal()
     finally:
@@ -140,6 +148,8 @@ async def run_scheduler(settings: AllSettings) -> None:
     broker = make_broker(settings.rabbit_url)
     await broker.start()
     await declare_all(broker)
+    if settings.metrics_port:
+        start_ops_server(settings.metrics_port, ready=lambda: broker.ping(timeout=2))
     task = asyncio.create_task(
         scheduler.run(RabbitPublisher(broker), scheduler.redis_claim(_redis(settings)))
     )

@@ -108,12 +108,12 @@ def test_checkov_kubernetes_passes_with_justified_skips(rendered_dir: Path) -> N
     assert report["summary"]["parsing_errors"] == 0
     assert report["summary"]["passed"] > 500
     for skipped in results["skipped_checks"]:
-        assert (
-            skipped["check_id"] in ALLOWED_K8S_SKIPS
-        ), f"unexpected skip {skipped['check_id']} on {skipped['resource']}"
-        assert skipped["check_result"].get(
-            "suppress_comment"
-        ), f"skip without a reason: {skipped['check_id']}"
+        assert skipped["check_id"] in ALLOWED_K8S_SKIPS, (
+            f"unexpected skip {skipped['check_id']} on {skipped['resource']}"
+        )
+        assert skipped["check_result"].get("suppress_comment"), (
+            f"skip without a reason: {skipped['check_id']}"
+        )
 
 
 # ---------------------------------------------------------------- one generic workload template

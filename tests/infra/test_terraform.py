@@ -169,9 +169,9 @@ def test_checkov_terraform_passes_with_justified_skips() -> None:
     assert report["summary"]["passed"] > 100
     for skipped in results["skipped_checks"]:
         reason = skipped["check_result"].get("suppress_comment", "")
-        assert (
-            len(reason) > 15
-        ), f"{skipped['check_id']} on {skipped['resource']} is skipped without a real reason"
+        assert len(reason) > 15, (
+            f"{skipped['check_id']} on {skipped['resource']} is skipped without a real reason"
+        )
 
 
 def test_no_secrets_or_state_committed() -> None:

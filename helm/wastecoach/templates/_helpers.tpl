@@ -84,6 +84,9 @@ WASTECOACH_S3_ENDPOINT_URL: {{ . | quote }}
 WASTECOACH_OPENAI_BASE_URL: {{ . | quote }}
 {{- end }}
 WASTECOACH_OPENAI_MODEL: {{ $c.openaiModel | quote }}
+WASTECOACH_OPENAI_VISION_MODEL: {{ $c.openaiModel | quote }}
+WASTECOACH_METRICS_PORT: "9464"
+WASTECOACH_LOG_JSON: "true"
 WASTECOACH_KAKAO_CLIENT_ID: {{ $c.kakaoClientId | quote }}
 WASTECOACH_NAVER_CLIENT_ID: {{ $c.naverClientId | quote }}
 WASTECOACH_GOOGLE_CLIENT_ID: {{ $c.googleClientId | quote }}

@@ -1,0 +1,83 @@
+"""Edge overhead: the same call through REST→gRPC vs straight gRPC, in one run.
+
+Target: edge overhead (REST p50 − gRPC p50) < 1 ms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+import time
+from pathlib import Path
+
+import grpc
+import httpx
+
+import svc_auth.component
+import svc_users.component
+from bench.common import line, machine, summary
+from edge.app import create_app
+from edge.clients import connect
+from mesh.events import InProcessEventBus
+from mesh.identity import user_metadata
+from protos.wastecoach.users.v1 import users_pb2, users_pb2_grpc
+from wastecoach.settings import AllSettings
+
+N = 2000
+WARMUP = 200
+
+
+async def main() -> None:
+    settings = AllSettings(data_dir=Path(tempfile.mkdtemp()) / "data", log_json=False)
+    components = [svc_auth.component.build(settings), svc_users.component.build(settings)]
+    addresses = {}
+    for component in components:
+        await component.migrate()
+        server = await component.start("127.0.0.1", 0)
+        addresses[f"{component.name}_addr"] = f"127.0.0.1:{server.port}"
+    wired = settings.model_copy(update=addresses)
+    app = create_app(wired, connect(wired), InProcessEventBus())
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://edge") as http:
+        login = (await http.post("/api/v1/auth/dev/login", json={"nickname": "bench"})).json()
+        headers = {"Authorization": f"Bearer {login['access_token']}"}
+        me = (await http.get("/api/v1/users/me", headers=headers)).json()
+        channel = grpc.aio.insecure_channel(addresses["users_addr"])
+        stub = users_pb2_grpc.UsersServiceStub(channel)
+        metadata = user_metadata(me["user_id"])
+
+        async def grpc_call() -> None:
+            await stub.EnsureProfile(users_pb2.EnsureProfileRequest(nickname="bench"), metadata=metadata)
+
+        async def rest_call() -> None:
+            reply = await http.get("/api/v1/users/me", headers=headers)
+            assert reply.status_code == 200
+
+        results = {}
+        for name, call in (
+            ("gRPC direct (baseline)", grpc_call),
+            ("REST via edge (ASGI, no socket)", rest_call),
+        ):
+            for _ in range(WARMUP):
+                await call()
+            samples = []
+            for _ in range(N):
+                start = time.perf_counter()
+                await call()
+                samples.append(time.perf_counter() - start)
+            results[name] = summary(samples)
+        await channel.close()
+    for component in components:
+        await component.stop(0)
+    base, edge = results.values()
+    print(f"# edge overhead — {machine()}")
+    for name, stats in results.items():
+        print(line(name, stats))
+    overhead = edge["p50_ms"] - base["p50_ms"]
+    print(
+        f"edge overhead p50 {overhead:.3f} ms (target < 1 ms: {'met' if overhead < 1 else 'NOT met'}); "
+        f"ratio p50 {edge['p50_ms'] / base['p50_ms']:.2f}x, p99 {edge['p99_ms'] / base['p99_ms']:.2f}x"
+    )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
