@@ -18,6 +18,9 @@ ISSUER = "wastecoach"
 AUDIENCE = "wastecoach-app"
 # An unknown kid triggers at most one JWKS refresh per this many seconds (no refresh storms).
 MIN_REFRESH_S = 10.0
+# Verified tokens are remembered until they expire: the app sends the same token on every call,
+# and an ES256 verification costs more than the rest of the edge's work.
+VERIFIED_CACHE_SIZE = 10_000
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class TokenVerifier:
         self._keys: dict[str, dict[str, Any]] = {}
         self._fetched_at = float("-inf")
         self._lock = asyncio.Lock()
+        self._verified: dict[str, tuple[float, Identity]] = {}
 
     async def _refresh(self, force: bool) -> None:
         async with self._lock:
@@ -63,6 +67,19 @@ class TokenVerifier:
         return self._keys[kid]
 
     async def verify(self, token: str) -> Identity:
+        hit = self._verified.get(token)
+        if hit is not None and hit[0] > time.time():
+            return hit[1]
+        identity, expires_at = await self._verify(token)
+        if len(self._verified) >= VERIFIED_CACHE_SIZE:
+            now = time.time()
+            self._verified = {t: v for t, v in self._verified.items() if v[0] > now}
+            if len(self._verified) >= VERIFIED_CACHE_SIZE:
+                self._verified.clear()
+        self._verified[token] = (expires_at, identity)
+        return identity
+
+    async def _verify(self, token: str) -> tuple[Identity, float]:
         try:
             header = jwt.get_unverified_header(token)
         except JWTError as exc:
@@ -75,6 +92,6 @@ class TokenVerifier:
         except JWTError as exc:
             raise _unauthorized(f"the token is not valid: {exc}") from exc
         subject = claims.get("sub")
-        if not subject:
-            raise _unauthorized("the token names no user")
-        return Identity(str(subject), str(claims.get("nickname", "")))
+        if not subject or not isinstance(claims.get("exp"), int):
+            raise _unauthorized("the token names no user or no expiry")
+        return Identity(str(subject), str(claims.get("nickname", ""))), float(claims["exp"])
