@@ -23,7 +23,9 @@ from svc_locations.domain import DropOff
 log = logging.getLogger(__name__)
 
 KST = ZoneInfo("Asia/Seoul")
-# Excel's day 0 is 1899-12-30 (it counts the non-existent 1900-02-29), so 44911 = 2022-12-15.
+# Excel's 1900 date system: serial 1 = 1900-01-01, and it counts a non-existent 1900-02-29 (serial 60),
+# so from serial 61 on, day = 1899-12-30 + serial (45000 = 2023-03-15; 44911 = 2022-12-16; the data
+# README says 2022-12-15, one day off Excel's own reading).
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 # Field → header spellings, in order of preference (the first present header wins).
@@ -33,7 +35,13 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "lat": ("positnPstnLat", "위도", "lat", "latitude", "y"),
     "lon": ("positnPstnLot", "경도", "lon", "lng", "longitude", "x"),
     "address": (
-        "positnRdnmAddr", "소재지도로명주소", "도로명주소", "설치장소", "위치", "address", "소재지지번주소",
+        "positnRdnmAddr",
+        "소재지도로명주소",
+        "도로명주소",
+        "설치장소",
+        "위치",
+        "address",
+        "소재지지번주소",
         "positnLotnoAddr",
     ),
     "detail": ("positnPstnAddExpln", "상세위치"),
@@ -134,7 +142,8 @@ def excel_or_iso_date(value: str) -> datetime | None:
     else:
         if not math.isfinite(serial) or not 1 <= serial < 100_000:
             return None
-        day = _EXCEL_EPOCH + timedelta(days=int(serial))
+        days = int(serial) if serial >= 61 else int(serial) + 1
+        day = _EXCEL_EPOCH + timedelta(days=days)
         return datetime(day.year, day.month, day.day, tzinfo=KST).astimezone(UTC)
     for pattern in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y.%m.%d", "%Y%m%d"):
         try:
@@ -217,11 +226,11 @@ def parse_file(path: Path, fallback_time: datetime | None = None) -> ParsedFile:
     report = ImportReport(str(path), source, layout, read=len(rows))
     keys = _Keys()
     places: list[DropOff] = []
-    for number, row in enumerate(rows, start=2):
+    for number, row in enumerate(rows, start=1):
         point = coordinates(row, columns)
         if isinstance(point, str):
             report.rejected[point] += 1
-            log.warning("%s line %d rejected: %s", path.name, number, point, extra={"reason": point})
+            log.warning("%s row %d rejected: %s", path.name, number, point, extra={"reason": point})
             continue
         lat, lon = point
         place = _build(layout, path, row, columns, lat, lon, when, keys, report)
