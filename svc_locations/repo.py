@@ -111,6 +111,13 @@ class LocationsRepo:
             row = (await session.execute(select(DropOffRow).where(DropOffRow.id == location_id))).scalar()
             return _place(row) if row else None
 
+    async def get_many(self, ids: Sequence[str]) -> dict[str, DropOff]:
+        if not ids:
+            return {}
+        async with self.sessions() as session:
+            rows = (await session.scalars(select(DropOffRow).where(DropOffRow.id.in_(list(ids))))).all()
+            return {row.id: _place(row) for row in rows}
+
     async def count(self, source: str | None = None) -> int:
         query = select(func.count()).select_from(DropOffRow)
         if source is not None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import asyncpg
@@ -17,6 +17,8 @@ from mesh.db import create_engine, session_factory
 from mesh.migrate import upgrade_async
 from svc_locations.component import MIGRATIONS, VERSION_TABLE
 from svc_locations.repo import LocationsRepo
+
+from .fake_kakao import FakeKakao, start
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DATA = REPO_ROOT.parent / "shared" / "locations"
@@ -86,3 +88,12 @@ async def pg_repo(pg_locations_url: str) -> AsyncIterator[LocationsRepo]:
         await conn.exec_driver_sql("DELETE FROM dropoffs")
     yield repo
     await engine.dispose()
+
+
+@pytest.fixture
+def fake_kakao() -> Iterator[FakeKakao]:
+    fake = FakeKakao(key="test-rest-key")
+    server = start(fake)
+    yield fake
+    server.shutdown()
+    server.server_close()
