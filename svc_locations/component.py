@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mesh.component import ServiceComponent
-from mesh.db import create_engine, is_postgres, session_factory
+from mesh.db import create_engine
 from mesh.grpc_server import ServiceSpec
 from mesh.migrate import upgrade_async
 from mesh.settings import MeshSettings
@@ -24,7 +24,7 @@ def build(settings: MeshSettings) -> ServiceComponent:
     own = LocationsSettings.from_mesh(settings)
     url = own.database_url_for("locations")
     engine = create_engine(url)
-    repo = LocationsRepo(session_factory(engine), is_postgres(engine))
+    repo = LocationsRepo(engine)
 
     async def migrate() -> None:
         await upgrade_async(url, MIGRATIONS, VERSION_TABLE)

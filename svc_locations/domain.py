@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.parse import quote
 
 from mesh.errors import InvalidInput
@@ -167,6 +169,19 @@ def rank(candidates: list[DropOff], lat: float, lon: float, radius_m: float, cat
     return found
 
 
+def rank_keys(
+    rows: Sequence[Sequence[Any]], lat: float, lon: float, radius_m: float
+) -> list[tuple[float, str, int]]:
+    """`rank` for (pk, id, lat, lon) rows already filtered by category: (distance, id, pk), nearest first."""
+    hits = []
+    for pk, pid, plat, plon in rows:
+        distance = haversine_m(lat, lon, plat, plon)
+        if distance <= radius_m:
+            hits.append((distance, pid, pk))
+    hits.sort()
+    return hits
+
+
 def search_radii(radius_m: int, first_m: int) -> list[int]:
     """Growing search rings for nearest-k: a dense area answers from a small box, a sparse one widens.
 
@@ -181,7 +196,7 @@ def search_radii(radius_m: int, first_m: int) -> list[int]:
     return radii
 
 
-def enough(found: list[Found], limit: int) -> bool:
+def enough(found: Sequence[object], limit: int) -> bool:
     """Every point nearer than the ring's radius was a candidate, so `limit` hits inside it are final."""
     return len(found) >= limit
 

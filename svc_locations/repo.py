@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.elements import TextClause
 
-from mesh.db import UtcDateTime
+from mesh.db import UtcDateTime, is_postgres, session_factory
 from svc_locations import domain
 from svc_locations.domain import DropOff, Found, NearbyQuery
 from svc_locations.models import DropOffRow
@@ -22,28 +23,59 @@ _PG_EARTH_M = 6_378_168.0
 _PG_BOX_SCALE = _PG_EARTH_M / domain.EARTH_RADIUS_M * 1.01
 # The first search ring; dense city data answers from it, sparse areas grow it (domain.search_radii).
 FIRST_RING_M = 1000
-_UPSERT_CHUNK = 500
+_UPSERT_CHUNK = 2000
 
 _COLUMNS = (
     "id, name, kind, lat, lon, accepts, address, opening_hours, source, licence, accepts_raw, updated_at, "
     "phone, url"
 )
+# The search reads keys and coordinates only; full rows are fetched for the final `limit` alone.
+# SQL is written per driver (sqlite3 `?`, asyncpg `$n`) because it runs on the raw driver connection:
+# SQLAlchemy's per-statement overhead was most of the latency budget.
 _SQLITE_BOX = (
-    f"SELECT {_COLUMNS} FROM dropoffs_rtree r JOIN dropoffs d ON d.pk = r.pk "
-    "WHERE r.min_lat <= :max_lat AND r.max_lat >= :min_lat "
-    "AND r.min_lon <= :max_lon AND r.max_lon >= :min_lon"
+    "SELECT d.pk, d.id, d.lat, d.lon FROM dropoffs_rtree r JOIN dropoffs d ON d.pk = r.pk "
+    "WHERE r.min_lat <= ? AND r.max_lat >= ? AND r.min_lon <= ? AND r.max_lon >= ?"
 )
 # Repeats the indexed expression ll_to_earth(lat, lon) verbatim so the GiST index serves it.
 _PG_BOX = (
-    f"SELECT {_COLUMNS} FROM dropoffs "
-    "WHERE earth_box(ll_to_earth(:lat, :lon), :box_m) @> ll_to_earth(lat, lon)"
+    "SELECT pk, id, lat, lon FROM dropoffs WHERE earth_box(ll_to_earth($1, $2), $3) @> ll_to_earth(lat, lon)"
 )
-_CATEGORY = " AND accepts LIKE :pattern"
+_SQLITE_CATEGORY = " AND d.accepts LIKE ?"
+_PG_CATEGORY = " AND accepts LIKE $4"
+_SQLITE_ROWS = f"SELECT pk, {_COLUMNS} FROM dropoffs WHERE pk IN ({{marks}})"
+_PG_ROWS = f"SELECT pk, {_COLUMNS} FROM dropoffs WHERE pk = ANY($1::int[])"
 
 
 def _typed(sql: str) -> TextClause:
     # SQLite hands datetimes back as text; typing the column runs UtcDateTime's conversion.
     return text(sql).columns(updated_at=UtcDateTime())
+
+
+def _utc(value: datetime | str) -> datetime:
+    """A raw driver's timestamp: asyncpg gives aware datetimes, sqlite3 gives SQLAlchemy's text form."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _raw_place(row: Sequence[Any]) -> DropOff:
+    _pk, pid, name, kind, lat, lon, accepts, address, hours, source, licence, raw, updated, phone, url = row
+    return DropOff(
+        pid,
+        name,
+        kind,
+        lat,
+        lon,
+        domain.decode_accepts(accepts),
+        address,
+        hours,
+        source,
+        licence,
+        raw,
+        _utc(updated),
+        phone,
+        url,
+    )
 
 
 def _place(row: Any) -> DropOff:
@@ -85,25 +117,27 @@ def _values(place: DropOff) -> dict[str, Any]:
 
 
 class LocationsRepo:
-    def __init__(
-        self, sessions: async_sessionmaker, postgres: bool, first_ring_m: int = FIRST_RING_M
-    ) -> None:
-        self.sessions = sessions
-        self.postgres = postgres
+    def __init__(self, engine: AsyncEngine, first_ring_m: int = FIRST_RING_M) -> None:
+        self.engine = engine
+        self.sessions = session_factory(engine)
+        self.postgres = is_postgres(engine)
         self.first_ring_m = first_ring_m
-        base = _PG_BOX if postgres else _SQLITE_BOX
-        self._box_sql = {False: _typed(base), True: _typed(base + _CATEGORY)}
+        self._all = _typed(f"SELECT {_COLUMNS} FROM dropoffs")
 
     async def upsert(self, places: Iterable[DropOff]) -> int:
         """Insert or update by the stable id; the surrogate pk (and so the spatial index key) stays."""
         rows = [_values(p) for p in places]
-        insert = pg_insert if self.postgres else sqlite_insert
-        async with self.sessions.begin() as session:
+        if not rows:
+            return 0
+        insert = (pg_insert if self.postgres else sqlite_insert)(DropOffRow)
+        # One statement, executemany over the rows: compiling a multi-VALUES statement per chunk was
+        # the slow part of a 100k-point load.
+        statement = insert.on_conflict_do_update(
+            index_elements=["id"], set_={k: insert.excluded[k] for k in rows[0] if k != "id"}
+        )
+        async with self.engine.begin() as conn:
             for start in range(0, len(rows), _UPSERT_CHUNK):
-                chunk = rows[start : start + _UPSERT_CHUNK]
-                statement = insert(DropOffRow).values(chunk)
-                changed = {k: statement.excluded[k] for k in chunk[0] if k != "id"}
-                await session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=changed))
+                await conn.execute(statement, rows[start : start + _UPSERT_CHUNK])
         return len(rows)
 
     async def get(self, location_id: str) -> DropOff | None:
@@ -136,30 +170,42 @@ class LocationsRepo:
 
     async def find_nearby(self, query: NearbyQuery) -> list[Found]:
         """Nearest `limit` accepting the category within the radius; exact, whatever ring answers."""
-        async with self.sessions() as session:
-            found: list[Found] = []
+        async with self.engine.connect() as conn:
+            driver = (await conn.get_raw_connection()).driver_connection
+            hits: list[tuple[float, str, int]] = []
             for ring in domain.search_radii(query.radius_m, self.first_ring_m):
-                candidates = await self._candidates(session, query.lat, query.lon, ring, query.category)
-                found = domain.rank(candidates, query.lat, query.lon, ring, query.category)
-                if domain.enough(found, query.limit):
+                keys = await self._candidate_keys(driver, query.lat, query.lon, ring, query.category)
+                hits = domain.rank_keys(keys, query.lat, query.lon, ring)
+                if domain.enough(hits, query.limit):
                     break
-            return found[: query.limit]
+            top = hits[: query.limit]
+            places = await self._rows(driver, [pk for _, _, pk in top])
+        return [Found(places[pk], distance) for distance, _, pk in top]
 
-    async def _candidates(
-        self, session: Any, lat: float, lon: float, radius_m: float, category: str
-    ) -> list[DropOff]:
-        params: dict[str, Any]
+    async def _candidate_keys(
+        self, driver: Any, lat: float, lon: float, radius_m: float, category: str
+    ) -> Sequence[Sequence[Any]]:
+        pattern = f"%|{category}|%"
         if self.postgres:
-            params = {"lat": lat, "lon": lon, "box_m": radius_m * _PG_BOX_SCALE + 1.0}
-        else:
-            box = domain.bounding_box(lat, lon, radius_m)
-            params = {"min_lat": box.min_lat, "max_lat": box.max_lat}
-            params |= {"min_lon": box.min_lon, "max_lon": box.max_lon}
+            args: list[Any] = [lat, lon, radius_m * _PG_BOX_SCALE + 1.0]
+            if category:
+                return await driver.fetch(_PG_BOX + _PG_CATEGORY, *args, pattern)
+            return await driver.fetch(_PG_BOX, *args)
+        box = domain.bounding_box(lat, lon, radius_m)
+        params: list[Any] = [box.max_lat, box.min_lat, box.max_lon, box.min_lon]
         if category:
-            params["pattern"] = f"%|{category}|%"
-        result = await session.execute(self._box_sql[bool(category)], params)
-        return [_place(row) for row in result]
+            return await driver.execute_fetchall(_SQLITE_BOX + _SQLITE_CATEGORY, [*params, pattern])
+        return await driver.execute_fetchall(_SQLITE_BOX, params)
+
+    async def _rows(self, driver: Any, pks: list[int]) -> dict[int, DropOff]:
+        if not pks:
+            return {}
+        if self.postgres:
+            rows = await driver.fetch(_PG_ROWS, pks)
+        else:
+            rows = await driver.execute_fetchall(_SQLITE_ROWS.format(marks=",".join("?" * len(pks))), pks)
+        return {row[0]: _raw_place(row) for row in rows}
 
     async def all_places(self) -> Sequence[DropOff]:
         async with self.sessions() as session:
-            return [_place(row) for row in await session.execute(_typed(f"SELECT {_COLUMNS} FROM dropoffs"))]
+            return [_place(row) for row in await session.execute(self._all)]

@@ -13,7 +13,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from mesh.db import create_engine, session_factory
+from mesh.db import create_engine
 from mesh.migrate import upgrade_async
 from svc_locations.component import MIGRATIONS, VERSION_TABLE
 from svc_locations.repo import LocationsRepo
@@ -67,7 +67,7 @@ async def sqlite_locations_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 async def make_repo(url: str) -> tuple[LocationsRepo, object]:
     engine = create_engine(url)
-    return LocationsRepo(session_factory(engine), engine.dialect.name == "postgresql"), engine
+    return LocationsRepo(engine), engine
 
 
 @pytest.fixture
