@@ -1,4 +1,4 @@
-"""q.sched and q.batch jobs: image expiry, re-classification with a new model.
+"""q.sched, q.batch and q.api jobs: image expiry, open-data refresh, re-classification, Kakao sync.
 
 Each body names its `kind`; every kind is idempotent, so a duplicate (two schedulers, a
 redelivery) does no harm.
@@ -12,6 +12,7 @@ from typing import Any
 from consumers.scan_job import ScanDeps, process_scan
 from mesh.identity import system_metadata
 from mesh.jobs import JobContext, Publisher
+from protos.wastecoach.locations.v1 import locations_pb2
 from protos.wastecoach.waste.v1 import waste_pb2
 
 RECLASSIFY_PAGE = 200
@@ -29,6 +30,27 @@ async def expire_images(body: dict[str, Any], ctx: JobContext, deps: UpkeepDeps)
     await deps.scan.waste.ExpireImages(
         waste_pb2.ExpireImagesRequest(retention_days=deps.retention_days, limit=int(body.get("limit", 1000))),
         metadata=system_metadata(),
+    )
+
+
+async def refresh_open_data(body: dict[str, Any], ctx: JobContext, deps: UpkeepDeps) -> None:
+    await deps.scan.locations.RefreshOpenData(
+        locations_pb2.RefreshOpenDataRequest(), metadata=system_metadata()
+    )
+
+
+async def kakao_sync(body: dict[str, Any], ctx: JobContext, deps: UpkeepDeps) -> None:
+    """q.api: the slow external call runs here, off the request path, with the queue's retries."""
+    await deps.scan.locations.SyncKakaoPlaces(
+        locations_pb2.SyncKakaoPlacesRequest(
+            query=str(body["query"]),
+            lat=float(body["lat"]),
+            lon=float(body["lon"]),
+            radius_m=int(body.get("radius_m", 2000)),
+            category=str(body.get("category", "")),
+        ),
+        metadata=system_metadata(),
+        timeout=60,
     )
 
 
@@ -53,8 +75,13 @@ async def reclassify(body: dict[str, Any], ctx: JobContext, deps: UpkeepDeps) ->
     await process_scan({"scan_id": body["scan_id"], "reclassify": True}, ctx, deps.scan)
 
 
-SCHED_KINDS = {"expire_images": expire_images, "plan_reclassification": plan_reclassification}
+SCHED_KINDS = {
+    "expire_images": expire_images,
+    "refresh_open_data": refresh_open_data,
+    "plan_reclassification": plan_reclassification,
+}
 BATCH_KINDS = {"reclassify": reclassify}
+API_KINDS = {"kakao_sync": kakao_sync}
 
 
 def dispatcher(kinds: dict[str, Any], deps: UpkeepDeps):

@@ -9,7 +9,7 @@ import grpc
 
 from consumers.scan_job import ScanDeps, process_scan
 from consumers.settings import ConsumerSettings
-from consumers.upkeep_jobs import BATCH_KINDS, SCHED_KINDS, UpkeepDeps, dispatcher
+from consumers.upkeep_jobs import API_KINDS, BATCH_KINDS, SCHED_KINDS, UpkeepDeps, dispatcher
 from mesh.grpc_channel import make_channel
 from mesh.jobs import Handler, Publisher
 from protos.wastecoach.coach.v1 import coach_pb2_grpc
@@ -62,5 +62,6 @@ def build_workers(settings: ConsumerSettings, publisher: Publisher, vision=None)
         "q.ai": partial(process_scan, deps=deps),
         "q.sched": dispatcher(SCHED_KINDS, upkeep),
         "q.batch": dispatcher(BATCH_KINDS, upkeep),
+        "q.api": dispatcher(API_KINDS, upkeep),
     }
     return Workers(handlers=handlers, channels=list(chans.values()))

@@ -1,13 +1,19 @@
-"""LocationsService: proto ⇄ domain. Public data, so no caller identity is required."""
+"""LocationsService: proto ⇄ domain. Public data, so reads need no caller identity; syncs are worker-only."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import grpc
 
-from mesh.errors import NotFound
+from mesh.errors import Conflict, InvalidInput, NotFound, Unavailable
+from mesh.identity import require_system
 from protos.wastecoach.locations.v1 import locations_pb2 as pb
 from protos.wastecoach.locations.v1 import locations_pb2_grpc
 from svc_locations import domain
+from svc_locations.importer import ImportReport
+from svc_locations.kakao import KakaoError, KakaoLocal, KakaoRateLimited, KakaoUnavailable
+from svc_locations.kakao_sync import sync_places
 from svc_locations.repo import LocationsRepo
 
 
@@ -30,8 +36,15 @@ def _dropoff(place: domain.DropOff, distance_m: float = 0.0) -> pb.DropOff:
 
 
 class LocationsServicer(locations_pb2_grpc.LocationsServiceServicer):
-    def __init__(self, repo: LocationsRepo) -> None:
+    def __init__(
+        self,
+        repo: LocationsRepo,
+        kakao: Callable[[], KakaoLocal | None] = lambda: None,
+        refresh: Callable[[], Awaitable[list[ImportReport]]] | None = None,
+    ) -> None:
         self.repo = repo
+        self.kakao = kakao
+        self.refresh = refresh
 
     async def FindNearby(self, request: pb.FindNearbyRequest, context: grpc.aio.ServicerContext):
         r = request
@@ -44,3 +57,28 @@ class LocationsServicer(locations_pb2_grpc.LocationsServiceServicer):
         if place is None:
             raise NotFound(f"no drop-off point {request.id!r}")
         return pb.GetLocationResponse(location=_dropoff(place))
+
+    async def SyncKakaoPlaces(self, request: pb.SyncKakaoPlacesRequest, context: grpc.aio.ServicerContext):
+        await require_system(context)
+        client = self.kakao()
+        if client is None:
+            raise Conflict("Kakao Local is not configured (WASTECOACH_KAKAO_REST_API_KEY)")
+        try:
+            result = await sync_places(
+                client, self.repo, request.query, request.lat, request.lon, request.radius_m, request.category
+            )
+        except (KakaoRateLimited, KakaoUnavailable) as exc:
+            # Transient: the q.api job retries with backoff.
+            raise Unavailable(f"Kakao Local: {exc}") from exc
+        except KakaoError as exc:
+            raise InvalidInput(f"Kakao Local refused the request: {exc}") from exc
+        return pb.SyncKakaoPlacesResponse(fetched=result.fetched, stored=result.stored)
+
+    async def RefreshOpenData(self, request: pb.RefreshOpenDataRequest, context: grpc.aio.ServicerContext):
+        await require_system(context)
+        if self.refresh is None:
+            raise Conflict("no open-data folder is configured")
+        reports = await self.refresh()
+        return pb.RefreshOpenDataResponse(
+            imported=sum(r.imported for r in reports), rejected=sum(r.rejected_total for r in reports)
+        )

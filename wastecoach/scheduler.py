@@ -20,7 +20,11 @@ class Periodic:
     every_s: int
 
 
-SCHEDULE = (Periodic("expire_images", 3600), Periodic("plan_reclassification", 6 * 3600))
+SCHEDULE = (
+    Periodic("expire_images", 3600),
+    Periodic("refresh_open_data", 24 * 3600),
+    Periodic("plan_reclassification", 6 * 3600),
+)
 Claim = Callable[[str, int], Awaitable[bool]]
 
 

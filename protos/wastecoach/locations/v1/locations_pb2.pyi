@@ -67,3 +67,37 @@ class GetLocationResponse(_message.Message):
     LOCATION_FIELD_NUMBER: _ClassVar[int]
     location: DropOff
     def __init__(self, location: _Optional[_Union[DropOff, _Mapping]] = ...) -> None: ...
+
+class SyncKakaoPlacesRequest(_message.Message):
+    __slots__ = ("query", "lat", "lon", "radius_m", "category")
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    LAT_FIELD_NUMBER: _ClassVar[int]
+    LON_FIELD_NUMBER: _ClassVar[int]
+    RADIUS_M_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    query: str
+    lat: float
+    lon: float
+    radius_m: int
+    category: str
+    def __init__(self, query: _Optional[str] = ..., lat: _Optional[float] = ..., lon: _Optional[float] = ..., radius_m: _Optional[int] = ..., category: _Optional[str] = ...) -> None: ...
+
+class SyncKakaoPlacesResponse(_message.Message):
+    __slots__ = ("fetched", "stored")
+    FETCHED_FIELD_NUMBER: _ClassVar[int]
+    STORED_FIELD_NUMBER: _ClassVar[int]
+    fetched: int
+    stored: int
+    def __init__(self, fetched: _Optional[int] = ..., stored: _Optional[int] = ...) -> None: ...
+
+class RefreshOpenDataRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class RefreshOpenDataResponse(_message.Message):
+    __slots__ = ("imported", "rejected")
+    IMPORTED_FIELD_NUMBER: _ClassVar[int]
+    REJECTED_FIELD_NUMBER: _ClassVar[int]
+    imported: int
+    rejected: int
+    def __init__(self, imported: _Optional[int] = ..., rejected: _Optional[int] = ...) -> None: ...

@@ -45,6 +45,16 @@ class LocationsServiceStub:
                 request_serializer=protos_dot_wastecoach_dot_locations_dot_v1_dot_locations__pb2.GetLocationRequest.SerializeToString,
                 response_deserializer=protos_dot_wastecoach_dot_locations_dot_v1_dot_locations__pb2.GetLocationResponse.FromString,
                 _registered_method=True)
+        self.SyncKakaoPlaces = channel.unary_unary(
+                '/wastecoach.locations.v1.LocationsService/SyncKakaoPlaces',
+                request_serializer=protos_dot_wastecoach_dot_locations_dot_v1_dot_locations__pb2.SyncKakaoPlacesRequest.SerializeToString,
+                response_deserializer=protos_dot_wastecoach_dot_locations_dot_v1_dot_locations__pb2.SyncKakaoPlacesResponse.FromString,
+                _registered_method=True)
+        self.RefreshOpenData = channel.unary_unary(
+                '/wastecoach.locations.v1.LocationsService/RefreshOpenData',
+                request_serializer=protos_dot_wastecoach_dot_locations_dot_v1_dot_locations__pb2.RefreshOpenDataRequest.SerializeToString,
+                response_deserializer=protos_dot_wastecoach_dot_locations_dot_v1_dot_locations__pb2.RefreshOpenDataResponse.FromString,
+                _registered_method=True)
 
 
 class LocationsServiceServicer:
@@ -64,6 +74,20 @@ class LocationsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SyncKakaoPlaces(self, request, context):
+        """Worker (q.api): caches Kakao Local places around a point as drop-offs for a category.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RefreshOpenData(self, request, context):
+        """Worker (q.sched): re-imports the configured open-data exports (upsert, idempotent).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_LocationsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -76,6 +100,16 @@ def add_LocationsServiceServicer_to_server(servicer, server):
                     servicer.GetLocation,
                     request_deserializer=protos_dot_wastecoach_dot_locations_dot_v1_dot_locations__pb2.GetLocationRequest.FromString,
                     response_serializer=protos_dot_wastecoach_dot_locations_dot_v1_dot_locations__pb2.GetLocationResponse.SerializeToString,
+            ),
+            'SyncKakaoPlaces': grpc.unary_unary_rpc_method_handler(
+                    servicer.SyncKakaoPlaces,
+                    request_deserializer=protos_dot_wastecoach_dot_locations_dot_v1_dot_locations__pb2.SyncKakaoPlacesRequest.FromString,
+                    response_serializer=protos_dot_wastecoach_dot_locations_dot_v1_dot_locations__pb2.SyncKakaoPlacesResponse.SerializeToString,
+            ),
+            'RefreshOpenData': grpc.unary_unary_rpc_method_handler(
+                    servicer.RefreshOpenData,
+                    request_deserializer=protos_dot_wastecoach_dot_locations_dot_v1_dot_locations__pb2.RefreshOpenDataRequest.FromString,
+                    response_serializer=protos_dot_wastecoach_dot_locations_dot_v1_dot_locations__pb2.RefreshOpenDataResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -133,6 +167,60 @@ class LocationsService:
             '/wastecoach.locations.v1.LocationsService/GetLocation',
             protos_dot_wastecoach_dot_locations_dot_v1_dot_locations__pb2.GetLocationRequest.SerializeToString,
             protos_dot_wastecoach_dot_locations_dot_v1_dot_locations__pb2.GetLocationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SyncKakaoPlaces(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/wastecoach.locations.v1.LocationsService/SyncKakaoPlaces',
+            protos_dot_wastecoach_dot_locations_dot_v1_dot_locations__pb2.SyncKakaoPlacesRequest.SerializeToString,
+            protos_dot_wastecoach_dot_locations_dot_v1_dot_locations__pb2.SyncKakaoPlacesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RefreshOpenData(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/wastecoach.locations.v1.LocationsService/RefreshOpenData',
+            protos_dot_wastecoach_dot_locations_dot_v1_dot_locations__pb2.RefreshOpenDataRequest.SerializeToString,
+            protos_dot_wastecoach_dot_locations_dot_v1_dot_locations__pb2.RefreshOpenDataResponse.FromString,
             options,
             channel_credentials,
             insecure,
