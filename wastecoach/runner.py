@@ -7,12 +7,12 @@ import logging
 import socket
 from dataclasses import dataclass, field
 
-import svc_coach.component
-import svc_locations.component
 import uvicorn
 from faststream.rabbit import RabbitBroker
 
 import svc_auth.component
+import svc_coach.component
+import svc_locations.component
 import svc_users.component
 import svc_waste.component
 from consumers.rabbit_runner import build_broker
@@ -21,7 +21,7 @@ from edge.app import create_app
 from edge.clients import connect
 from mesh.component import ServiceComponent
 from mesh.events import EventBus
-from mesh.jobs import InProcessBroker, RetryPolicy
+from mesh.jobs import InProcessBroker, Publisher, RetryPolicy
 from mesh.rabbit import RabbitPublisher, declare_all, make_broker
 from wastecoach import scheduler
 from wastecoach.settings import AllSettings
@@ -35,6 +35,8 @@ LOOPBACK = "127.0.0.1"
 class Mesh:
     settings: AllSettings
     vision: object | None = None  # injected in tests to share one loaded model
+    # False: consumers run elsewhere (tests start `wastecoach consume` as its own process).
+    run_consumers: bool = True
     components: list[ServiceComponent] = field(default_factory=list)
     broker: InProcessBroker | None = None
     producer: RabbitBroker | None = None
@@ -42,23 +44,16 @@ class Mesh:
     workers: Workers | None = None
     server: uvicorn.Server | None = None
     serve_task: asyncio.Task[None] | None = None
-    url: str = ""
     scheduler: asyncio.Task[None] | None = None
+    wired: AllSettings | None = None
+    url: str = ""
 
     async def start(self, host: str = LOOPBACK, port: int = 8000) -> str:
         settings = self.settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         events: EventBus = event_bus(settings)
         retry = RetryPolicy(settings.max_attempts, settings.retry_base_delay_s)
-        if settings.rabbit_url:
-            # Same handlers, real broker: publisher here, consumers started once the services are up.
-            self.producer = make_broker(settings.rabbit_url)
-            await self.producer.start()
-            await declare_all(self.producer)
-            publisher = RabbitPublisher(self.producer)
-        else:
-            self.broker = InProcessBroker(workers=settings.inprocess_workers, retry=retry)
-            publisher = self.broker
+        publisher = await self._publisher(retry)
         self.components = [
             svc_auth.component.build(settings),
             svc_users.component.build(settings),
@@ -72,20 +67,38 @@ class Mesh:
         for component in self.components:
             running = await component.start(LOOPBACK, 0)
             addresses[f"{component.name}_addr"] = f"{LOOPBACK}:{running.port}"
-        wired = settings.model_copy(update=addresses)
+        self.wired = settings.model_copy(update=addresses)
+        if self.run_consumers:
+            await self._start_consumers(self.wired, publisher, retry)
+        # One process: the in-memory claim is enough to publish each period once.
+        self.scheduler = asyncio.create_task(scheduler.run(publisher, scheduler.memory_claim()))
+        app = create_app(self.wired, connect(self.wired), events, rate_limiter(settings))
+        self.url = await self._serve(app, host, port)
+        return self.url
+
+    async def _publisher(self, retry: RetryPolicy) -> Publisher:
+        if self.settings.rabbit_url:
+            # Same handlers, real broker: publisher here, consumers once the services are up.
+            self.producer = make_broker(self.settings.rabbit_url)
+            await self.producer.start()
+            await declare_all(self.producer)
+            return RabbitPublisher(self.producer)
+        self.broker = InProcessBroker(workers=self.settings.inprocess_workers, retry=retry)
+        return self.broker
+
+    async def _start_consumers(self, wired: AllSettings, publisher: Publisher, retry: RetryPolicy) -> None:
         self.workers = build_workers(wired, publisher, self.vision)
         if self.broker is not None:
             for queue, handler in self.workers.handlers.items():
                 self.broker.subscribe(queue, handler)
             await self.broker.start()
-        else:
-            self.consumer = build_broker(
-                settings.rabbit_url, self.workers.handlers, retry=retry, prefetch=settings.prefetch_q_ai
-            )
-            await self.consumer.start()
-        # One process: the in-memory claim is enough to publish each period once.
-        self.scheduler = asyncio.create_task(scheduler.run(publisher, scheduler.memory_claim()))
-        app = create_app(wired, connect(wired), events, rate_limiter(settings))
+            return
+        self.consumer = build_broker(
+            wired.rabbit_url, self.workers.handlers, retry=retry, prefetch=wired.prefetch_q_ai
+        )
+        await self.consumer.start()
+
+    async def _serve(self, app, host: str, port: int) -> str:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
@@ -97,8 +110,7 @@ class Mesh:
                 self.serve_task.result()
             await asyncio.sleep(0.02)
         bound_host, bound_port = sock.getsockname()[:2]
-        self.url = f"http://{bound_host}:{bound_port}"
-        return self.url
+        return f"http://{bound_host}:{bound_port}"
 
     async def stop(self) -> None:
         if self.scheduler is not None:
