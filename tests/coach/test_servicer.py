@@ -1,0 +1,108 @@
+"""CoachService over a real channel to an in-process grpc.aio server on 127.0.0.1:0 (no LLM)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import grpc
+import pytest
+
+from mesh.settings import MeshSettings
+from protos.wastecoach.coach.v1 import coach_pb2 as pb
+from protos.wastecoach.coach.v1 import coach_pb2_grpc
+from protos.wastecoach.common.v1 import common_pb2
+from svc_coach.component import SERVICE_NAME, build
+
+
+@pytest.fixture(scope="module")
+async def stub(tmp_path_factory) -> AsyncIterator[coach_pb2_grpc.CoachServiceStub]:
+    comp = build(MeshSettings(data_dir=tmp_path_factory.mktemp("coach-svc")))
+    await comp.migrate()
+    server = await comp.start("127.0.0.1", 0)
+    channel = grpc.aio.insecure_channel(f"127.0.0.1:{server.port}")
+    try:
+        yield coach_pb2_grpc.CoachServiceStub(channel)
+    finally:
+        await channel.close()
+        await comp.stop(0)
+
+
+def test_service_name_comes_from_the_descriptor():
+    assert SERVICE_NAME == "wastecoach.coach.v1.CoachService"
+
+
+async def test_list_categories_needs_no_identity(stub):
+    response = await stub.ListCategories(pb.ListCategoriesRequest())
+    codes = [c.code for c in response.categories]
+    assert len(codes) == 18 and codes[0] == "paper" and "non_combustible" in codes
+    assert response.categories[0].name_ko == "종이류"
+
+
+async def test_guidance_for_a_category(stub):
+    g = (await stub.GetGuidance(pb.GetGuidanceRequest(category_code="clear_pet"))).guidance
+    assert g.category.code == "clear_pet" and g.steps and g.bin and g.tip and g.why
+    assert g.composed_by == "kb" and g.item_id == ""
+
+
+async def test_guidance_for_an_item_name_with_flags(stub):
+    request = pb.GetGuidanceRequest(item_name="피자 박스", flags=common_pb2.ConditionFlags(residue=True))
+    g = (await stub.GetGuidance(request)).guidance
+    assert g.item_id == "pizza_box"
+    assert g.category.code == "general"
+    clean = (await stub.GetGuidance(pb.GetGuidanceRequest(item_id="pizza_box", language="en"))).guidance
+    assert clean.category.code == "paper"
+    assert clean.coaching[0].startswith("Pizza box → ")
+
+
+async def test_guidance_with_region(stub):
+    request = pb.GetGuidanceRequest(item_id="ice_pack", region_code="11680")
+    g = (await stub.GetGuidance(request)).guidance
+    assert "아이스팩 수거함" in g.bin
+
+
+async def test_search_items_ranked_with_scores(stub):
+    items = (await stub.SearchItems(pb.SearchItemsRequest(query="영수쯩", limit=3))).items
+    assert items[0].id == "thermal_receipt"
+    assert items[0].category.code == "general"
+    assert 0 < items[0].score <= 1
+    assert [i.score for i in items] == sorted((i.score for i in items), reverse=True)
+    english = (await stub.SearchItems(pb.SearchItemsRequest(query="pizza box", language="en"))).items
+    assert english[0].id == "pizza_box" and english[0].why.startswith("Grease")
+
+
+async def test_get_item(stub):
+    item = (await stub.GetItem(pb.GetItemRequest(item_id="butane_can"))).item
+    assert item.name_ko == "부탄가스" and item.category.code == "can_metal" and item.source
+
+
+async def test_ask_without_llm_answers_from_the_kb(stub):
+    response = await stub.Ask(pb.AskRequest(question="깨진 유리는 어떻게 버려요?"))
+    assert response.composed_by == "kb"
+    assert response.sources[0].id == "broken_glass"
+    assert "신문지" in response.answer
+
+
+@pytest.mark.parametrize(
+    ("request_", "code"),
+    [
+        (pb.GetGuidanceRequest(), grpc.StatusCode.INVALID_ARGUMENT),
+        (pb.GetGuidanceRequest(category_code="moon"), grpc.StatusCode.INVALID_ARGUMENT),
+        (pb.GetGuidanceRequest(item_id="nope"), grpc.StatusCode.NOT_FOUND),
+        (pb.GetGuidanceRequest(category_code="glass", language="fr"), grpc.StatusCode.INVALID_ARGUMENT),
+        (pb.GetGuidanceRequest(category_code="glass", region_code="12"), grpc.StatusCode.INVALID_ARGUMENT),
+        (pb.GetGuidanceRequest(item_name="qqqzzz"), grpc.StatusCode.NOT_FOUND),
+    ],
+)
+async def test_bad_guidance_requests(stub, request_, code):
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub.GetGuidance(request_)
+    assert err.value.code() == code
+
+
+async def test_bad_search_and_item_requests(stub):
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub.SearchItems(pb.SearchItemsRequest(query=" "))
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub.GetItem(pb.GetItemRequest(item_id="nope"))
+    assert err.value.code() == grpc.StatusCode.NOT_FOUND
