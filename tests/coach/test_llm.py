@@ -18,7 +18,10 @@ from svc_coach.settings import CoachSettings
 
 from .fake_chat import FakeChat
 
-GOOD_KO = "피자박스는 기름이나 치즈가 묻은 부분을 찢어서 종량제봉투에 넣어 주세요. 깨끗한 부분만 펼쳐서 종이류로 내놓으면 돼요!"
+GOOD_KO = (
+    "피자박스는 기름이나 치즈가 묻은 부분을 찢어서 종량제봉투에 넣어 주세요. "
+    "깨끗한 부분만 펼쳐서 종이류로 내놓으면 돼요!"
+)
 BAD_KO = "피자박스는 통째로 플라스틱류 수거함에 넣으세요."
 
 
