@@ -12,8 +12,11 @@ from mesh.settings import MeshSettings
 from mesh.telemetry import setup_telemetry
 
 
-def run_service(name: str, build: Callable[[MeshSettings], ServiceComponent]) -> None:
-    settings = MeshSettings()
+def run_service(
+    name: str, build: Callable[[MeshSettings], ServiceComponent], settings_cls: type[MeshSettings] = MeshSettings
+) -> None:
+    """Reads the service's own settings class here, at the entry point, and nowhere else."""
+    settings = settings_cls()
     configure_logging(f"wastecoach-{name}", settings.log_level, settings.log_json)
     setup_telemetry(f"wastecoach-{name}")
 
