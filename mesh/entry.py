@@ -13,7 +13,9 @@ from mesh.telemetry import setup_telemetry
 
 
 def run_service(
-    name: str, build: Callable[[MeshSettings], ServiceComponent], settings_cls: type[MeshSettings] = MeshSettings
+    name: str,
+    build: Callable[[MeshSettings], ServiceComponent],
+    settings_cls: type[MeshSettings] = MeshSettings,
 ) -> None:
     """Reads the service's own settings class here, at the entry point, and nowhere else."""
     settings = settings_cls()
