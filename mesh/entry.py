@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import TypeVar
 
 from mesh.component import ServiceComponent, serve_forever
 from mesh.logs import configure_logging
@@ -11,9 +12,13 @@ from mesh.metrics import serve_metrics
 from mesh.settings import MeshSettings
 from mesh.telemetry import setup_telemetry
 
+S = TypeVar("S", bound=MeshSettings)
 
-def run_service(name: str, build: Callable[[MeshSettings], ServiceComponent]) -> None:
-    settings = MeshSettings()
+
+def run_service(
+    name: str, build: Callable[[S], ServiceComponent], settings_class: type[S] = MeshSettings
+) -> None:
+    settings = settings_class()
     configure_logging(f"wastecoach-{name}", settings.log_level, settings.log_json)
     setup_telemetry(f"wastecoach-{name}")
     if settings.metrics_port:

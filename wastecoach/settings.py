@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from consumers.settings import ConsumerSettings
 from edge.settings import EdgeSettings
+from svc_auth.settings import AuthSettings
 from svc_waste.settings import WasteSettings
 
 
-class AllSettings(EdgeSettings, WasteSettings, ConsumerSettings):
+class AllSettings(EdgeSettings, WasteSettings, ConsumerSettings, AuthSettings):
     pass

@@ -1,16 +1,16 @@
 import grpc
 import pytest
 
-from mesh.settings import MeshSettings
 from protos.wastecoach.auth.v1 import auth_pb2 as pb
 from protos.wastecoach.auth.v1 import auth_pb2_grpc
 from svc_auth.component import build
+from svc_auth.settings import AuthSettings
 from tests.support import running, user
 
 
 @pytest.fixture
 async def stub(data_dir):
-    async with running(build(MeshSettings(data_dir=data_dir))) as channel:
+    async with running(build(AuthSettings(data_dir=data_dir))) as channel:
         yield auth_pb2_grpc.AuthServiceStub(channel)
 
 
@@ -42,7 +42,7 @@ async def test_logout_revokes(stub):
 
 
 async def test_dev_login_refused_in_production(data_dir):
-    async with running(build(MeshSettings(data_dir=data_dir, env="production"))) as channel:
+    async with running(build(AuthSettings(data_dir=data_dir, env="production"))) as channel:
         with pytest.raises(grpc.aio.AioRpcError) as err:
             await auth_pb2_grpc.AuthServiceStub(channel).DevLogin(pb.DevLoginRequest(nickname="x"))
     assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
