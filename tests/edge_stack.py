@@ -51,7 +51,11 @@ class EdgeEnv:
     async def finish_scan(self, headers: dict[str, str], scan_id: str) -> None:
         """What the q.ai worker does once the model answered: result stored, history written."""
         async with grpc.aio.insecure_channel(self.settings.waste_addr) as channel:
-            done = await waste_pb2_grpc.WasteServiceStub(channel).CompleteScan(
+            waste = waste_pb2_grpc.WasteServiceStub(channel)
+            await waste.StartProcessing(
+                waste_pb2.StartProcessingRequest(scan_id=scan_id, attempt=1), metadata=system_metadata()
+            )
+            done = await waste.CompleteScan(
                 waste_pb2.CompleteScanRequest(
                     scan_id=scan_id,
                     result=waste_pb2.ScanResult(
