@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from mesh.db import create_engine, session_factory
 from svc_auth import domain
 from svc_auth.repo import AuthRepo
+from svc_auth.settings import AuthSettings
 
 
 async def rotate(repo: AuthRepo, now: datetime) -> domain.SigningKey:
@@ -28,3 +30,12 @@ async def prune(repo: AuthRepo, now: datetime) -> list[str]:
     gone = [k.kid for k in await repo.keys() if not domain.still_verifying(k, now)]
     await repo.delete_keys(gone)
     return gone
+
+
+async def rotate_stored(settings: AuthSettings, now: datetime) -> domain.SigningKey:
+    """`wastecoach rotate-keys`: one rotation against the configured database (already migrated)."""
+    engine = create_engine(settings.database_url_for("auth"))
+    try:
+        return await rotate(AuthRepo(session_factory(engine)), now)
+    finally:
+        await engine.dispose()
