@@ -99,3 +99,13 @@ def test_choose_account():
     assert linked.user_id == "u-email" and linked.provider == "google" and linked.nickname == "Min ji"
     fresh = flow.choose_account(unverified, None, same, "u-new")
     assert fresh.user_id == "u-new" and fresh.nickname == "user"
+
+
+def test_secrets_stay_out_of_settings_repr():
+    from svc_auth.settings import AuthSettings
+
+    settings = AuthSettings(
+        kakao_client_id="id", kakao_client_secret="very-secret", google_client_secret="g-s"
+    )
+    assert "very-secret" not in repr(settings) and "g-s" not in str(settings.model_dump())
+    assert settings.kakao_client_secret.get_secret_value() == "very-secret"
