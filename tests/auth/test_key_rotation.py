@@ -63,25 +63,17 @@ def test_published_keys_drop_retired_ones_after_the_access_ttl():
     assert domain.active_key([old, recent, live]) == live
 
 
-def test_rotate_keys_command(data_dir, monkeypatch):
-    settings = AuthSettings(data_dir=data_dir)
-    component = build(settings)
-
-    async def bootstrap() -> None:
-        await component.migrate()
-        await component.startup()
-        await component.shutdown()
-
-    asyncio.run(bootstrap())
+async def test_rotate_keys_command(data_dir, monkeypatch):
+    component = build(AuthSettings(data_dir=data_dir))
+    await component.migrate()
+    await component.startup()
+    await component.shutdown()
     monkeypatch.setenv("WASTECOACH_DATA_DIR", str(data_dir))
-    assert main(["rotate-keys"]) == 0
-
-    async def stored() -> list[domain.SigningKey]:
-        engine = create_engine(MeshSettings(data_dir=data_dir).database_url_for("auth"))
-        try:
-            return await AuthRepo(session_factory(engine)).keys()
-        finally:
-            await engine.dispose()
-
-    found = asyncio.run(stored())
+    # The command runs its own event loop, as from a shell.
+    assert await asyncio.to_thread(main, ["rotate-keys"]) == 0
+    engine = create_engine(MeshSettings(data_dir=data_dir).database_url_for("auth"))
+    try:
+        found = await AuthRepo(session_factory(engine)).keys()
+    finally:
+        await engine.dispose()
     assert len(found) == 2 and sum(k.retired_at is None for k in found) == 1
