@@ -25,6 +25,19 @@ class DevLogin(BaseModel):
     nickname: str = Field(min_length=1, max_length=32)
 
 
+class AuthorizeStart(BaseModel):
+    authorize_url: str
+    state: str
+
+
+class ProviderToken(BaseModel):
+    access_token: str = Field(min_length=1, max_length=4096)
+
+
+class RedeemRequest(BaseModel):
+    code: str = Field(min_length=1, max_length=256)
+
+
 class RefreshRequest(BaseModel):
     refresh_token: str = Field(min_length=1, max_length=512)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import TypeVar
 
 from mesh.component import ServiceComponent, serve_forever
 from mesh.logs import configure_logging
@@ -11,14 +12,13 @@ from mesh.ops_http import start_ops_server
 from mesh.settings import MeshSettings
 from mesh.telemetry import setup_telemetry
 
+S = TypeVar("S", bound=MeshSettings)
+
 
 def run_service(
-    name: str,
-    build: Callable[[MeshSettings], ServiceComponent],
-    settings_cls: type[MeshSettings] = MeshSettings,
+    name: str, build: Callable[[S], ServiceComponent], settings_class: type[S] = MeshSettings
 ) -> None:
-    """Reads the service's own settings class here, at the entry point, and nowhere else."""
-    settings = settings_cls()
+    settings = settings_class()
     configure_logging(f"wastecoach-{name}", settings.log_level, settings.log_json)
     setup_telemetry(f"wastecoach-{name}")
 

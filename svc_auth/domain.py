@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,6 +20,8 @@ ISSUER = "wastecoach"
 AUDIENCE = "wastecoach-app"
 ACCESS_TTL = timedelta(minutes=15)
 REFRESH_TTL = timedelta(days=30)
+# Verifiers may run a little behind our clock; a retired key outlives its tokens by this much.
+CLOCK_SKEW = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,17 @@ class Account:
     nickname: str
     email: str = ""
     email_verified: bool = False
+
+
+@dataclass(frozen=True)
+class ProviderProfile:
+    """What a provider's user-info says about a person, in one shape for every provider."""
+
+    provider: str
+    provider_user_id: str
+    email: str
+    email_verified: bool
+    nickname: str
 
 
 @dataclass(frozen=True)
@@ -82,6 +95,19 @@ def active_key(keys: list[SigningKey]) -> SigningKey | None:
     return max(live, key=lambda k: k.created_at) if live else None
 
 
+def retire(key: SigningKey, now: datetime) -> SigningKey:
+    return key if key.retired_at is not None else replace(key, retired_at=now)
+
+
+def still_verifying(key: SigningKey, now: datetime) -> bool:
+    """A retired key stays published until the last access token it signed has expired."""
+    return key.retired_at is None or key.retired_at + ACCESS_TTL + CLOCK_SKEW > now
+
+
+def published(keys: list[SigningKey], now: datetime) -> list[SigningKey]:
+    return [k for k in keys if still_verifying(k, now)]
+
+
 def jwks(keys: list[SigningKey]) -> dict[str, Any]:
     return {"keys": [k.public_jwk for k in sorted(keys, key=lambda k: k.created_at, reverse=True)]}
 
@@ -89,6 +115,10 @@ def jwks(keys: list[SigningKey]) -> dict[str, Any]:
 def hash_refresh(token: str) -> str:
     # Only the hash is stored: a leaked table cannot be replayed as tokens.
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+# States and one-time codes are bearer secrets too: stored the same way.
+hash_secret = hash_refresh
 
 
 def clean_dev_nickname(value: str) -> str:

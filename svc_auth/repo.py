@@ -6,12 +6,13 @@ import json
 import uuid
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from svc_auth.domain import REFRESH_TTL, Account, IssuedTokens, RefreshRecord, SigningKey
-from svc_auth.models import AccountRow, RefreshTokenRow, SigningKeyRow
+from svc_auth.flow import OneTimeCode, PendingSignIn
+from svc_auth.models import AccountRow, OAuthStateRow, OneTimeCodeRow, RefreshTokenRow, SigningKeyRow
 
 
 def _key(row: SigningKeyRow) -> SigningKey:
@@ -43,12 +44,35 @@ class AuthRepo:
                 )
             )
 
+    async def retire_key(self, kid: str, now: datetime) -> None:
+        async with self.sessions.begin() as session:
+            await session.execute(
+                update(SigningKeyRow)
+                .where(SigningKeyRow.kid == kid, SigningKeyRow.retired_at.is_(None))
+                .values(retired_at=now)
+            )
+
+    async def delete_keys(self, kids: list[str]) -> None:
+        if kids:
+            async with self.sessions.begin() as session:
+                await session.execute(delete(SigningKeyRow).where(SigningKeyRow.kid.in_(kids)))
+
     async def find_account(self, provider: str, provider_user_id: str) -> Account | None:
         async with self.sessions() as session:
             row = await session.scalar(
                 select(AccountRow).where(
                     AccountRow.provider == provider, AccountRow.provider_user_id == provider_user_id
                 )
+            )
+            return _account(row) if row else None
+
+    async def find_verified_email(self, email: str) -> Account | None:
+        async with self.sessions() as session:
+            row = await session.scalar(
+                select(AccountRow)
+                .where(func.lower(AccountRow.email) == email.lower(), AccountRow.email_verified.is_(True))
+                .order_by(AccountRow.created_at)
+                .limit(1)
             )
             return _account(row) if row else None
 
@@ -125,7 +149,64 @@ class AuthRepo:
                 .values(revoked_at=now)
             )
 
+    async def save_pending(self, pending: PendingSignIn, now: datetime) -> None:
+        async with self.sessions.begin() as session:
+            # Abandoned sign-ins are swept here rather than by a separate job.
+            await session.execute(delete(OAuthStateRow).where(OAuthStateRow.expires_at <= now))
+            session.add(
+                OAuthStateRow(
+                    state_hash=pending.state_hash,
+                    provider=pending.provider,
+                    redirect_uri=pending.redirect_uri,
+                    app_redirect_uri=pending.app_redirect_uri,
+                    code_verifier=pending.code_verifier,
+                    created_at=now,
+                    expires_at=pending.expires_at,
+                )
+            )
+
+    async def take_pending(self, state_hash: str) -> PendingSignIn | None:
+        """Reads and deletes in one transaction; of two concurrent callbacks only one gets it."""
+        async with self.sessions.begin() as session:
+            row = await session.get(OAuthStateRow, state_hash)
+            if row is None:
+                return None
+            pending = PendingSignIn(
+                row.state_hash,
+                row.provider,
+                row.redirect_uri,
+                row.app_redirect_uri,
+                row.code_verifier,
+                row.expires_at,
+            )
+            result = await session.execute(
+                delete(OAuthStateRow).where(OAuthStateRow.state_hash == state_hash)
+            )
+            return pending if result.rowcount == 1 else None
+
+    async def save_code(self, code: OneTimeCode, now: datetime) -> None:
+        async with self.sessions.begin() as session:
+            await session.execute(delete(OneTimeCodeRow).where(OneTimeCodeRow.expires_at <= now))
+            session.add(
+                OneTimeCodeRow(
+                    code_hash=code.code_hash, user_id=code.user_id, created_at=now, expires_at=code.expires_at
+                )
+            )
+
+    async def take_code(self, code_hash: str) -> OneTimeCode | None:
+        """Deleting is redeeming: the same code cannot be redeemed twice, even concurrently."""
+        async with self.sessions.begin() as session:
+            row = await session.get(OneTimeCodeRow, code_hash)
+            if row is None:
+                return None
+            code = OneTimeCode(row.code_hash, row.user_id, row.expires_at)
+            result = await session.execute(
+                delete(OneTimeCodeRow).where(OneTimeCodeRow.code_hash == code_hash)
+            )
+            return code if result.rowcount == 1 else None
+
     async def delete_user(self, user_id: str) -> None:
         async with self.sessions.begin() as session:
+            await session.execute(delete(OneTimeCodeRow).where(OneTimeCodeRow.user_id == user_id))
             await session.execute(delete(RefreshTokenRow).where(RefreshTokenRow.user_id == user_id))
             await session.execute(delete(AccountRow).where(AccountRow.user_id == user_id))

@@ -9,12 +9,13 @@ from datetime import UTC, datetime
 
 import grpc
 
-from mesh.errors import Forbidden, Unauthenticated, Unavailable
+from mesh.errors import Forbidden, Unauthenticated
 from mesh.identity import require_user
 from protos.wastecoach.auth.v1 import auth_pb2 as pb
 from protos.wastecoach.auth.v1 import auth_pb2_grpc
 from svc_auth import domain
 from svc_auth.repo import AuthRepo
+from svc_auth.signin import SignIn
 
 
 def _pair(tokens: domain.IssuedTokens) -> pb.TokenPair:
@@ -30,20 +31,20 @@ def _pair(tokens: domain.IssuedTokens) -> pb.TokenPair:
 
 class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
     def __init__(
-        self, repo: AuthRepo, *, production: bool, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self,
+        repo: AuthRepo,
+        signin: SignIn,
+        *,
+        production: bool,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.repo = repo
+        self.signin = signin
         self.production = production
         self.clock = clock
 
     async def _issue(self, account: domain.Account, family_id: str | None = None) -> domain.IssuedTokens:
-        key = domain.active_key(await self.repo.keys())
-        if key is None:
-            raise Unavailable("no signing key is configured")
-        now = self.clock()
-        tokens = domain.issue(account, key, now, family_id)
-        await self.repo.store_refresh(tokens, now)
-        return tokens
+        return await self.signin.issue(account, family_id)
 
     async def DevLogin(self, request: pb.DevLoginRequest, context: grpc.aio.ServicerContext):
         if self.production:
@@ -54,6 +55,30 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
             fresh = domain.Account(uuid.uuid4().hex, "dev", nickname.casefold(), nickname)
             account = await self.repo.create_account(fresh, self.clock())
         return pb.DevLoginResponse(tokens=_pair(await self._issue(account)))
+
+    async def Authorize(self, request: pb.AuthorizeRequest, context: grpc.aio.ServicerContext):
+        url, state = await self.signin.authorize(request.provider, request.redirect_uri)
+        return pb.AuthorizeResponse(authorize_url=url, state=state)
+
+    async def Callback(self, request: pb.CallbackRequest, context: grpc.aio.ServicerContext):
+        landed = await self.signin.callback(
+            request.provider, request.code, request.state, request.app_redirect_uri
+        )
+        reply = pb.CallbackResponse(
+            one_time_code=landed.one_time_code, app_redirect_url=landed.app_redirect_url
+        )
+        if landed.tokens is not None:
+            reply.tokens.CopyFrom(_pair(landed.tokens))
+        return reply
+
+    async def ExchangeProviderToken(
+        self, request: pb.ExchangeProviderTokenRequest, context: grpc.aio.ServicerContext
+    ):
+        tokens = await self.signin.exchange(request.provider, request.access_token)
+        return pb.ExchangeProviderTokenResponse(tokens=_pair(tokens))
+
+    async def RedeemCode(self, request: pb.RedeemCodeRequest, context: grpc.aio.ServicerContext):
+        return pb.RedeemCodeResponse(tokens=_pair(await self.signin.redeem(request.code)))
 
     async def RefreshToken(self, request: pb.RefreshTokenRequest, context: grpc.aio.ServicerContext):
         now = self.clock()
@@ -77,7 +102,8 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
         return pb.LogoutResponse()
 
     async def GetJwks(self, request: pb.GetJwksRequest, context: grpc.aio.ServicerContext):
-        return pb.GetJwksResponse(jwks_json=json.dumps(domain.jwks(await self.repo.keys())))
+        keys = domain.published(await self.repo.keys(), self.clock())
+        return pb.GetJwksResponse(jwks_json=json.dumps(domain.jwks(keys)))
 
     async def DeleteAccount(self, request: pb.DeleteAccountRequest, context: grpc.aio.ServicerContext):
         await self.repo.delete_user(await require_user(context))

@@ -54,7 +54,20 @@ class LocalImageStore:
             raise NotFound("the image is no longer stored") from exc
 
     async def delete(self, key: str) -> None:
-        await asyncio.to_thread(self._path(key).unlink, True)
+        path = self._path(key)
+
+        def remove() -> None:
+            path.unlink(missing_ok=True)
+            # Folders are named after users (scans/<user id>/): an emptied one goes too.
+            for parent in path.parents:
+                if parent == self.root or not parent.is_relative_to(self.root):
+                    break
+                try:
+                    parent.rmdir()
+                except OSError:
+                    break  # not empty, or already gone
+
+        await asyncio.to_thread(remove)
 
     async def presign_put(
         self, key: str, content_type: str, size: int

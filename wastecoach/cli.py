@@ -22,6 +22,7 @@ def _parser() -> argparse.ArgumentParser:
     consume.add_argument("queue", choices=QUEUES)
     sub.add_parser("migrate", help="apply every service's database migrations")
     sub.add_parser("schedule", help="publish the periodic q.sched jobs (safe to run twice)")
+    sub.add_parser("rotate-keys", help="sign with a new key; the old one verifies until its tokens expire")
     scan = sub.add_parser("scan", help="scan a photo and print the result")
     scan.add_argument("photo")
     scan.add_argument("--lat", type=float)
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from wastecoach import commands
 
-    handler = getattr(commands, f"cmd_{args.command}")
+    handler = getattr(commands, f"cmd_{args.command.replace('-', '_')}")
     try:
         return asyncio.run(handler(args)) or 0
     except KeyboardInterrupt:

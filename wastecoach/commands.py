@@ -67,6 +67,16 @@ async def cmd_schedule(args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_rotate_keys(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from svc_auth.keys import rotate_stored
+
+    key = await rotate_stored(_settings("rotate-keys"), datetime.now(UTC))
+    print(f"signing with key {key.kid}; previous keys retired", flush=True)
+    return 0
+
+
 async def cmd_dlq(args: argparse.Namespace) -> int:
     from consumers.dlq import list_dead_letters, replay_dead_letters
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Path, Query, Response
+from fastapi.responses import JSONResponse, RedirectResponse
 
 from edge import schemas
 from edge.deps import ClientsDep, SettingsDep
@@ -14,6 +16,9 @@ from protos.wastecoach.auth.v1 import auth_pb2
 from protos.wastecoach.users.v1 import users_pb2
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+Provider = Annotated[str, Path(pattern=r"^[a-z]{1,16}$", description="kakao, naver or google")]
+# RFC 6749 5.1: responses that carry tokens must not be cached.
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
 def _tokens(pair: auth_pb2.TokenPair) -> schemas.Tokens:
@@ -23,6 +28,66 @@ def _tokens(pair: auth_pb2.TokenPair) -> schemas.Tokens:
         token_type=pair.token_type,
         expires_in=pair.expires_in,
     )
+
+
+async def _signed_in(clients: ClientsDep, pair: auth_pb2.TokenPair) -> JSONResponse:
+    """Every sign-in ends here: the profile exists before the app first asks for it."""
+    await clients.users.EnsureProfile(
+        users_pb2.EnsureProfileRequest(nickname=pair.nickname or "user"), metadata=user_metadata(pair.user_id)
+    )
+    return JSONResponse(_tokens(pair).model_dump(), headers=NO_STORE)
+
+
+@router.get("/{provider}/authorize", response_model=schemas.AuthorizeStart)
+async def authorize(
+    provider: Provider,
+    clients: ClientsDep,
+    redirect_uri: Annotated[
+        str, Query(max_length=512, description="the app's deep link to land on; must be allow-listed")
+    ] = "",
+) -> schemas.AuthorizeStart:
+    """Starts a provider sign-in: open `authorize_url` in a browser tab."""
+    reply = await clients.auth.Authorize(
+        auth_pb2.AuthorizeRequest(provider=provider, redirect_uri=redirect_uri)
+    )
+    return schemas.AuthorizeStart(authorize_url=reply.authorize_url, state=reply.state)
+
+
+@router.get(
+    "/{provider}/callback", response_model=schemas.Tokens, responses={302: {"description": "to the app"}}
+)
+async def callback(
+    provider: Provider,
+    clients: ClientsDep,
+    code: Annotated[str, Query(max_length=1024)] = "",
+    state: Annotated[str, Query(max_length=256)] = "",
+    error: Annotated[str, Query(max_length=256)] = "",
+) -> Response:
+    """Where the provider sends the browser back: tokens, or a 302 to the app with a one-time code."""
+    if error:
+        raise ApiError(401, f"sign-in at {provider} did not complete: {error}")
+    if not code or not state:
+        raise ApiError(400, "code and state are required")
+    reply = await clients.auth.Callback(auth_pb2.CallbackRequest(provider=provider, code=code, state=state))
+    if reply.app_redirect_url:
+        return RedirectResponse(reply.app_redirect_url, status_code=302, headers=NO_STORE)
+    return await _signed_in(clients, reply.tokens)
+
+
+@router.post("/{provider}/token", response_model=schemas.Tokens)
+async def provider_token(provider: Provider, body: schemas.ProviderToken, clients: ClientsDep) -> Response:
+    """Signs in with an access token from the provider's native SDK (checked with the provider)."""
+    reply = await clients.auth.ExchangeProviderToken(
+        auth_pb2.ExchangeProviderTokenRequest(provider=provider, access_token=body.access_token)
+    )
+    return await _signed_in(clients, reply.tokens)
+
+
+@router.post("/code/redeem", response_model=schemas.Tokens)
+async def redeem(body: schemas.RedeemRequest, clients: ClientsDep) -> Response:
+    """Trades the one-time code from the app's deep link for tokens (once, within a minute)."""
+    reply = await clients.auth.RedeemCode(auth_pb2.RedeemCodeRequest(code=body.code))
+    return await _signed_in(clients, reply.tokens)
 
 
 @router.post("/dev/login", response_model=schemas.Tokens)

@@ -10,6 +10,7 @@ import svc_auth.component
 import svc_users.component
 import svc_waste.component
 from svc_auth import domain as auth_domain
+from svc_auth import flow
 from svc_auth.repo import AuthRepo
 from svc_users import domain as users_domain
 from svc_users.repo import UsersRepo
@@ -103,6 +104,45 @@ async def test_auth_repo(sessions_for):
     assert (await repo.get_refresh(tokens.refresh_hash)).revoked_at is not None
     await repo.delete_user(account.user_id)
     assert await repo.find_account("dev", account.provider_user_id) is None
+
+
+async def test_auth_repo_sign_in_state(sessions_for):
+    repo = AuthRepo(await sessions_for(svc_auth.component.MIGRATIONS, "alembic_version_auth"))
+    state, pending = flow.start("kakao", "https://cb", "app://x", True, NOW, timedelta(minutes=10))
+    await repo.save_pending(pending, NOW)
+    assert await repo.take_pending(auth_domain.hash_secret(state)) == pending
+    assert await repo.take_pending(auth_domain.hash_secret(state)) is None  # consumed
+    stale_state, stale = flow.start("naver", "https://cb", "", False, NOW, timedelta(seconds=1))
+    await repo.save_pending(stale, NOW)
+    await repo.save_pending(
+        flow.start("google", "https://cb", "", True, NOW, timedelta(hours=1))[1], NOW + timedelta(minutes=1)
+    )
+    assert await repo.take_pending(auth_domain.hash_secret(stale_state)) is None  # swept on the next save
+
+    user_id = uid()
+    code, record = flow.new_code(user_id, NOW, timedelta(minutes=1))
+    await repo.save_code(record, NOW)
+    assert await repo.take_code(auth_domain.hash_secret(code)) == record
+    assert await repo.take_code(auth_domain.hash_secret(code)) is None
+    code, record = flow.new_code(user_id, NOW, timedelta(minutes=1))
+    await repo.save_code(record, NOW)
+    await repo.delete_user(user_id)
+    assert await repo.take_code(auth_domain.hash_secret(code)) is None
+
+    email = f"{uid()}@Example.kr"
+    verified = auth_domain.Account(uid(), "google", uid(), "g", email, True)
+    unverified = auth_domain.Account(uid(), "naver", uid(), "n", email.lower(), False)
+    await repo.create_account(unverified, NOW)
+    assert await repo.find_verified_email(email) is None
+    await repo.create_account(verified, NOW + timedelta(seconds=1))
+    assert (await repo.find_verified_email(email.upper())).user_id == verified.user_id
+
+    key = auth_domain.new_signing_key(NOW)
+    await repo.add_key(key)
+    await repo.retire_key(key.kid, NOW)
+    assert next(k for k in await repo.keys() if k.kid == key.kid).retired_at == NOW
+    await repo.delete_keys([key.kid])
+    assert key.kid not in {k.kid for k in await repo.keys()}
 
 
 @pytest.mark.parametrize("n", [1])

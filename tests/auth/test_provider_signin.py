@@ -1,0 +1,207 @@
+"""Sign-in with Kakao, Naver and Google through the edge, against spec-faithful fake providers."""
+
+import sqlite3
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from jose import jwt
+
+from svc_auth import domain
+from tests.auth.conftest import APP_REDIRECT, provider_settings
+from tests.auth.signin import USERS, bearer, consent, sign_in
+from tests.edge_stack import edge_stack
+from wastecoach.settings import AllSettings
+
+PROBLEM = "application/problem+json"
+PROVIDERS = ["kakao", "naver", "google"]
+
+
+def _accounts(env, provider: str | None = None) -> list[tuple]:
+    with sqlite3.connect(env.settings.data_dir / "auth.sqlite3") as db:
+        rows = db.execute("SELECT user_id, provider, provider_user_id FROM auth_accounts").fetchall()
+    return [r for r in rows if provider is None or r[1] == provider]
+
+
+def _sub(tokens: dict) -> str:
+    return jwt.get_unverified_claims(tokens["access_token"])["sub"]
+
+
+def _assert_problem(reply, *statuses: int) -> None:
+    assert reply.status_code in statuses, reply.text
+    assert reply.headers["content-type"].startswith(PROBLEM)
+    assert reply.json()["detail"]
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+async def test_full_sign_in_ends_with_tokens_and_one_account(auth_env, fakes, provider):
+    first = await sign_in(auth_env, fakes, provider)
+    assert first.status_code == 200, first.text
+    assert first.headers["cache-control"] == "no-store"
+    tokens = first.json()
+    assert tokens["token_type"] == "Bearer" and tokens["expires_in"] == 900
+    me = await auth_env.http.get("/api/v1/users/me", headers=bearer(tokens))
+    assert me.status_code == 200 and me.json()["user_id"] == _sub(tokens)
+    assert me.json()["nickname"] in {"민지", "민지N", "Minji"}
+
+    again = await sign_in(auth_env, fakes, provider)
+    assert again.status_code == 200 and _sub(again.json()) == _sub(tokens)
+    assert len(_accounts(auth_env, provider)) == 1
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+async def test_client_authentication_and_pkce_as_each_provider_wants(auth_env, fakes, provider):
+    fake = fakes.all[provider]
+    fake.authorize_requests.clear()
+    fake.token_requests.clear()
+    assert (await sign_in(auth_env, fakes, provider)).status_code == 200
+    authorize, token = fake.authorize_requests[-1], fake.token_requests[-1]
+    assert authorize["client_id"] == fake.client_id and authorize["response_type"] == "code"
+    assert token["client_secret"] == fake.client_secret  # in the form body
+    if provider == "naver":
+        assert "code_challenge" not in authorize and "code_verifier" not in token
+        assert token["state"] == authorize["state"]
+    else:
+        assert authorize["code_challenge_method"] == "S256" and len(authorize["code_challenge"]) == 43
+        assert 43 <= len(token["code_verifier"]) <= 128
+        assert token["redirect_uri"] == auth_env.settings.redirect_uri_for(provider)
+    if provider == "google":
+        assert set(authorize["scope"].split()) == {"openid", "email", "profile"}
+
+
+async def test_pkce_verifier_must_match_the_challenge(auth_env, fakes):
+    query = await consent(auth_env, fakes, "kakao", USERS["kakao"])
+    fakes.kakao.grants[query["code"]].challenge = "A" * 43  # as if the code was started by someone else
+    reply = await auth_env.http.get("/api/v1/auth/kakao/callback", params=query)
+    _assert_problem(reply, 401)
+    assert _accounts(auth_env) == []
+
+
+async def test_a_code_the_provider_does_not_know_is_refused(auth_env, fakes):
+    for provider in PROVIDERS:
+        query = await consent(auth_env, fakes, provider, USERS[provider])
+        reply = await auth_env.http.get(
+            f"/api/v1/auth/{provider}/callback", params={**query, "code": "forged-code"}
+        )
+        _assert_problem(reply, 401)
+
+
+async def test_state_mismatch_replay_and_other_provider_are_refused(auth_env, fakes):
+    query = await consent(auth_env, fakes, "google", USERS["google"])
+    wrong = await auth_env.http.get(
+        "/api/v1/auth/google/callback", params={**query, "state": "made-up-state"}
+    )
+    _assert_problem(wrong, 401)
+    ok = await auth_env.http.get("/api/v1/auth/google/callback", params=query)
+    assert ok.status_code == 200
+    replayed = await auth_env.http.get("/api/v1/auth/google/callback", params=query)
+    _assert_problem(replayed, 401)
+    # A state is bound to the provider it was issued for.
+    kakao = await consent(auth_env, fakes, "kakao", USERS["kakao"])
+    crossed = await auth_env.http.get("/api/v1/auth/naver/callback", params=kakao)
+    _assert_problem(crossed, 401)
+    missing = await auth_env.http.get("/api/v1/auth/google/callback", params={"code": "x"})
+    _assert_problem(missing, 400)
+    denied = await auth_env.http.get(
+        "/api/v1/auth/google/callback", params={"error": "access_denied", "state": query["state"]}
+    )
+    _assert_problem(denied, 401)
+
+
+async def test_expired_state_is_refused(data_dir, fakes):
+    settings = AllSettings(data_dir=data_dir, oauth_state_ttl_s=0, **provider_settings(fakes))
+    async with edge_stack(settings) as env:
+        query = await consent(env, fakes, "google", USERS["google"])
+        _assert_problem(await env.http.get("/api/v1/auth/google/callback", params=query), 401)
+
+
+async def test_state_is_stored_hashed_with_expiry(auth_env):
+    start = (await auth_env.http.get("/api/v1/auth/google/authorize")).json()
+    with sqlite3.connect(auth_env.settings.data_dir / "auth.sqlite3") as db:
+        rows = db.execute(
+            "SELECT state_hash, provider, redirect_uri, expires_at FROM auth_oauth_states"
+        ).fetchall()
+    assert [(r[0], r[1], r[2]) for r in rows] == [
+        (domain.hash_secret(start["state"]), "google", auth_env.settings.redirect_uri_for("google"))
+    ]
+    assert start["state"] not in str(rows)
+
+
+async def test_app_redirect_gets_a_one_time_code(auth_env, fakes):
+    query = await consent(auth_env, fakes, "kakao", USERS["kakao"], redirect_uri=APP_REDIRECT)
+    reply = await auth_env.http.get("/api/v1/auth/kakao/callback", params=query)
+    assert reply.status_code == 302, reply.text
+    target = urlsplit(reply.headers["location"])
+    assert f"{target.scheme}://{target.netloc}{target.path}" == APP_REDIRECT
+    code = parse_qs(target.query)["code"][0]
+    with sqlite3.connect(auth_env.settings.data_dir / "auth.sqlite3") as db:
+        stored = db.execute("SELECT code_hash FROM auth_one_time_codes").fetchall()
+    assert stored == [(domain.hash_secret(code),)]
+    tokens = await auth_env.http.post("/api/v1/auth/code/redeem", json={"code": code})
+    assert tokens.status_code == 200, tokens.text
+    me = await auth_env.http.get("/api/v1/users/me", headers=bearer(tokens.json()))
+    assert me.status_code == 200 and me.json()["nickname"] == "민지"
+    _assert_problem(await auth_env.http.post("/api/v1/auth/code/redeem", json={"code": code}), 401)
+    _assert_problem(await auth_env.http.post("/api/v1/auth/code/redeem", json={"code": "guess"}), 401)
+
+
+async def test_expired_one_time_code_is_refused(data_dir, fakes):
+    settings = AllSettings(data_dir=data_dir, one_time_code_ttl_s=0, **provider_settings(fakes))
+    async with edge_stack(settings) as env:
+        query = await consent(env, fakes, "google", USERS["google"], redirect_uri=APP_REDIRECT)
+        reply = await env.http.get("/api/v1/auth/google/callback", params=query)
+        code = parse_qs(urlsplit(reply.headers["location"]).query)["code"][0]
+        _assert_problem(await env.http.post("/api/v1/auth/code/redeem", json={"code": code}), 401)
+
+
+@pytest.mark.parametrize(
+    "redirect",
+    ["https://evil.example/steal", "wastecoach://signin.evil", f"{APP_REDIRECT}/x", f"{APP_REDIRECT}#x"],
+)
+async def test_redirect_not_on_the_allow_list_is_refused(auth_env, redirect):
+    reply = await auth_env.http.get("/api/v1/auth/naver/authorize", params={"redirect_uri": redirect})
+    _assert_problem(reply, 400, 422)
+
+
+async def test_unknown_and_unconfigured_providers(data_dir, fakes):
+    only_google = {k: v for k, v in provider_settings(fakes).items() if not k.startswith(("kakao", "naver"))}
+    async with edge_stack(AllSettings(data_dir=data_dir, **only_google)) as env:
+        reply = await env.http.get("/api/v1/auth/kakao/authorize")
+        _assert_problem(reply, 409)
+        assert reply.json()["detail"] == "provider not configured: kakao"
+        token = await env.http.post("/api/v1/auth/naver/token", json={"access_token": "x"})
+        _assert_problem(token, 409)
+        _assert_problem(await env.http.get("/api/v1/auth/facebook/authorize"), 404)
+        assert (await env.http.get("/api/v1/auth/google/authorize")).status_code == 200
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+async def test_native_sdk_token_is_checked_with_the_provider(auth_env, fakes, provider):
+    token = fakes.all[provider].issue_token(USERS[provider])
+    reply = await auth_env.http.post(f"/api/v1/auth/{provider}/token", json={"access_token": token})
+    assert reply.status_code == 200, reply.text
+    me = await auth_env.http.get("/api/v1/users/me", headers=bearer(reply.json()))
+    assert me.status_code == 200
+    # The browser flow lands in the same account.
+    assert _sub((await sign_in(auth_env, fakes, provider)).json()) == _sub(reply.json())
+    forged = await auth_env.http.post(f"/api/v1/auth/{provider}/token", json={"access_token": "forged"})
+    _assert_problem(forged, 401)
+
+
+async def test_accounts_link_only_through_verified_email(auth_env, fakes):
+    google = _sub((await sign_in(auth_env, fakes, "google")).json())
+    kakao = _sub((await sign_in(auth_env, fakes, "kakao")).json())
+    assert kakao == google  # both providers vouch for minji@example.kr
+    naver = _sub((await sign_in(auth_env, fakes, "naver")).json())
+    assert naver != google  # Naver does not say the address is verified
+    unverified = {
+        "id": 777,
+        "kakao_account": {
+            "email": "MINJI@example.kr",
+            "is_email_verified": False,
+            "profile": {"nickname": "x"},
+        },
+    }
+    assert _sub((await sign_in(auth_env, fakes, "kakao", unverified)).json()) != google
+    stolen = {"sub": "2", "email": "minji@example.kr", "email_verified": "false", "name": "m"}
+    assert _sub((await sign_in(auth_env, fakes, "google", stolen)).json()) != google
+    assert len({row[0] for row in _accounts(auth_env)}) == 4
