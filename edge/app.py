@@ -16,13 +16,18 @@ from edge.ratelimit import InProcessRateLimiter, RateLimiter
 from edge.routes import auth, coach, health, locations, scans, users
 from edge.settings import EdgeSettings
 from mesh import metrics
+from mesh.cache import Cache, InProcessCache
 from mesh.events import EventBus
 from mesh.telemetry import instrumented
 from protos.wastecoach.auth.v1 import auth_pb2
 
 
 def create_app(
-    settings: EdgeSettings, clients: Clients, events: EventBus, limiter: RateLimiter | None = None
+    settings: EdgeSettings,
+    clients: Clients,
+    events: EventBus,
+    limiter: RateLimiter | None = None,
+    cache: Cache | None = None,
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -43,6 +48,8 @@ def create_app(
     app.state.clients = clients
     app.state.events = events
     app.state.limiter = limiter or InProcessRateLimiter()
+    # Shared across edge replicas (Redis in production): remembers deleted accounts.
+    app.state.cache = cache or InProcessCache()
     app.state.verifier = TokenVerifier(fetch_jwks, ttl_s=settings.jwks_ttl_s)
     errors.install(app)
     if instrumented():

@@ -72,7 +72,7 @@ class Mesh:
             await self._start_consumers(self.wired, publisher, retry)
         # One process: the in-memory claim is enough to publish each period once.
         self.scheduler = asyncio.create_task(scheduler.run(publisher, scheduler.memory_claim()))
-        app = create_app(self.wired, connect(self.wired), events, rate_limiter(settings))
+        app = create_app(self.wired, connect(self.wired), events, rate_limiter(settings), cache(settings))
         self.url = await self._serve(app, host, port)
         return self.url
 

@@ -100,7 +100,9 @@ async def _serve_edge(settings: AllSettings) -> None:
 
     if settings.metrics_port:
         start_ops_server(settings.metrics_port)
-    app = create_app(settings, connect(settings), event_bus(settings), rate_limiter(settings))
+    app = create_app(
+        settings, connect(settings), event_bus(settings), rate_limiter(settings), cache(settings)
+    )
     config = uvicorn.Config(
         app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False
     )

@@ -5,16 +5,17 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from edge import schemas
-from edge.deps import ClientsDep, CurrentUser, as_user
+from edge.deps import ClientsDep, CurrentUser, as_user, revoked_key
 from edge.errors import ApiError
 from protos.wastecoach.auth.v1 import auth_pb2
 from protos.wastecoach.users.v1 import users_pb2
 from protos.wastecoach.waste.v1 import waste_pb2
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
+REVOKE_FOR_S = 20 * 60
 
 
 def _profile(p: users_pb2.Profile) -> schemas.Profile:
@@ -48,6 +49,7 @@ async def update_me(body: schemas.ProfilePatch, user: CurrentUser, clients: Clie
 
 @router.delete("/me", status_code=204)
 async def delete_me(
+    request: Request,
     user: CurrentUser,
     clients: ClientsDep,
     confirm: Annotated[str, Query(description="must be the word DELETE: deletion is irreversible")] = "",
@@ -55,6 +57,8 @@ async def delete_me(
     if confirm != "DELETE":
         raise ApiError(422, "account deletion is irreversible: repeat the request with ?confirm=DELETE")
     metadata = as_user(user)
+    # Refuse the account's still-valid access tokens from now on (longer than their lifetime).
+    await request.app.state.cache.set(revoked_key(user.user_id), b"1", REVOKE_FOR_S)
     # Scans and images first: if a later step fails the user can retry and nothing is orphaned.
     await clients.waste.DeleteUserScans(waste_pb2.DeleteUserScansRequest(), metadata=metadata)
     await clients.users.DeleteProfile(users_pb2.DeleteProfileRequest(), metadata=metadata)

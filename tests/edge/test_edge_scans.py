@@ -106,5 +106,9 @@ async def test_profile_patch_and_confirmed_deletion(edge_env):
     assert unconfirmed.status_code == 422
     gone = await edge_env.http.delete("/api/v1/users/me", headers=headers, params={"confirm": "DELETE"})
     assert gone.status_code == 204
-    assert (await edge_env.http.get(f"/api/v1/scans/{scan_id}", headers=headers)).status_code == 404
+    # The access token is still within its 15 minutes, but the account is gone: refused, not re-created.
+    for method, path in (("GET", f"/api/v1/scans/{scan_id}"), ("GET", "/api/v1/users/me")):
+        after = await edge_env.http.request(method, path, headers=headers)
+        assert after.status_code == 401 and after.json()["detail"] == "this account was deleted"
+    assert (await _submit(edge_env, headers)).status_code == 401
     assert not any(scan_id in p.name for p in edge_env.settings.images_dir.rglob("*"))
