@@ -6,6 +6,7 @@ redelivery) does no harm.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,8 @@ class UpkeepDeps:
     scan: ScanDeps
     publisher: Publisher
     retention_days: int
-    current_model: str
+    # Asked when planning, so the model loads only in a process that plans.
+    current_model: Callable[[], str]
 
 
 async def expire_images(body: dict[str, Any], ctx: JobContext, deps: UpkeepDeps) -> None:
@@ -56,10 +58,9 @@ async def kakao_sync(body: dict[str, Any], ctx: JobContext, deps: UpkeepDeps) ->
 
 async def plan_reclassification(body: dict[str, Any], ctx: JobContext, deps: UpkeepDeps) -> None:
     """Fans out one q.batch job per scan whose result came from an older model."""
+    model = deps.current_model()
     reply = await deps.scan.waste.ListScansForReclassification(
-        waste_pb2.ListScansForReclassificationRequest(
-            current_model=deps.current_model, limit=RECLASSIFY_PAGE
-        ),
+        waste_pb2.ListScansForReclassificationRequest(current_model=model, limit=RECLASSIFY_PAGE),
         metadata=system_metadata(),
     )
     for scan_id in reply.scan_ids:
@@ -67,7 +68,7 @@ async def plan_reclassification(body: dict[str, Any], ctx: JobContext, deps: Upk
             "q.batch",
             {"kind": "reclassify", "scan_id": scan_id, "reclassify": True},
             # One job per scan and model: a second plan run publishes the same id.
-            message_id=f"reclassify:{scan_id}:{deps.current_model}",
+            message_id=f"reclassify:{scan_id}:{model}",
         )
 
 

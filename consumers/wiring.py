@@ -35,6 +35,12 @@ def build_vision(settings: ConsumerSettings):
     return FallbackVision(cloud, local)
 
 
+def model_version(vision) -> str:
+    """The on-device model's version: re-classification targets scans made by any other."""
+    local = getattr(vision, "fallback", vision)
+    return str(getattr(local, "model_version", ""))
+
+
 @dataclass
 class Workers:
     handlers: dict[str, Handler]
@@ -57,7 +63,7 @@ def build_workers(settings: ConsumerSettings, publisher: Publisher, vision=None)
         users=users_pb2_grpc.UsersServiceStub(chans["users"]),
         vision=vision if vision is not None else build_vision(settings),
     )
-    upkeep = UpkeepDeps(deps, publisher, settings.image_retention_days, getattr(deps.vision, "model", ""))
+    upkeep = UpkeepDeps(deps, publisher, settings.image_retention_days, lambda: model_version(deps.vision))
     handlers: dict[str, Handler] = {
         "q.ai": partial(process_scan, deps=deps),
         "q.sched": dispatcher(SCHED_KINDS, upkeep),

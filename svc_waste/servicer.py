@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Callable
@@ -32,6 +33,7 @@ _STATUS = {
     domain.FAILED: pb.SCAN_STATUS_FAILED,
 }
 CACHE_TTL_S = 24 * 3600
+PUBLISH_TIMEOUT_S = 3.0
 _EXT = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif", "image/bmp": "bmp"}
 
 
@@ -89,9 +91,11 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
         await self.events.publish(f"scan:{scan.id}", {"status": scan.status, "version": scan.version})
 
     async def publish_job(self, scan: domain.Scan) -> bool:
+        job = {"scan_id": scan.id, "user_id": scan.user_id}
         try:
-            await self.publisher.publish(
-                "q.ai", {"scan_id": scan.id, "user_id": scan.user_id}, message_id=scan.id
+            # Bounded: with the broker down the request must not hang; the outbox relay retries.
+            await asyncio.wait_for(
+                self.publisher.publish("q.ai", job, message_id=scan.id), timeout=PUBLISH_TIMEOUT_S
             )
         except Exception:
             # The outbox relay retries it; the scan is accepted either way.
