@@ -1,0 +1,135 @@
+"""Scan end to end (submit → done) through REST, on the embedded default and on the real stack.
+
+Baseline in the same run: the on-device vision call alone, so the ratio shows what the
+pipeline (REST, gRPC hops, queue, coach, locations, storage) adds. Target: embedded p50 < 150 ms.
+Real stack: PostgreSQL, Redis and RabbitMQ on 127.0.0.1 (a throwaway database and vhost).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+from bench.common import line, machine, summary
+from consumers.wiring import build_vision
+from wastecoach.runner import Mesh
+from wastecoach.settings import AllSettings
+
+N = int(os.environ.get("BENCH_SCANS", "40"))
+PHOTOS = sorted((Path(__file__).resolve().parents[2] / "shared" / "datasets" / "trashnet").rglob("*.jpg"))[
+    ::37
+]
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+async def scan_latencies(settings: AllSettings, vision, n: int) -> list[float]:
+    mesh = Mesh(settings, vision=vision)
+    await mesh.start(port=0)
+    try:
+        async with httpx.AsyncClient(base_url=mesh.url, timeout=60) as http:
+            token = (await http.post("/api/v1/auth/dev/login", json={"nickname": "bench"})).json()[
+                "access_token"
+            ]
+            headers = {"Authorization": f"Bearer {token}"}
+            samples = []
+            for i in range(n + 3):
+                image = PHOTOS[i % len(PHOTOS)]
+                start = time.perf_counter()
+                created = await http.post(
+                    "/api/v1/scans",
+                    headers=headers,
+                    data={"lat": "37.5663", "lon": "126.9019"},
+                    files={"image": (image.name, image.read_bytes(), "image/jpeg")},
+                )
+                url = created.json()["status_url"]
+                while (await http.get(url, headers=headers)).json()["status"] not in ("done", "failed"):
+                    await asyncio.sleep(0.002)
+                if i >= 3:  # warm-up
+                    samples.append(time.perf_counter() - start)
+            return samples
+    finally:
+        await mesh.stop()
+
+
+async def vision_only(vision, n: int) -> list[float]:
+    samples = []
+    for i in range(n):
+        data = PHOTOS[i % len(PHOTOS)].read_bytes()
+        start = time.perf_counter()
+        await vision.classify(data)
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+async def real_stack_settings(data_dir: Path) -> tuple[AllSettings, str, str]:
+    db = f"wc_bench_{uuid.uuid4().hex[:8]}"
+    vhost = f"wc_bench_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(PG_ADMIN)
+    await admin.execute(f'CREATE DATABASE "{db}"')
+    await admin.close()
+    subprocess.run(["rabbitmqctl", "add_vhost", vhost], check=True, capture_output=True)
+    subprocess.run(
+        ["rabbitmqctl", "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"],
+        check=True,
+        capture_output=True,
+    )
+    settings = AllSettings(
+        data_dir=data_dir,
+        log_json=False,
+        log_level="WARNING",
+        scan_rate_per_minute=100_000,
+        database_url=f"postgresql+asyncpg://postgres@127.0.0.1:5432/{db}",
+        redis_url="redis://127.0.0.1:6379/0",
+        rabbit_url=f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
+    )
+    return settings, db, vhost
+
+
+async def drop(db: str, vhost: str) -> None:
+    admin = await asyncpg.connect(PG_ADMIN)
+    await admin.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+    await admin.close()
+    subprocess.run(["rabbitmqctl", "delete_vhost", vhost], check=False, capture_output=True)
+
+
+async def main() -> None:
+    tmp = Path(tempfile.mkdtemp())
+    vision = build_vision(AllSettings(data_dir=tmp / "v"))
+    await vision_only(vision, 5)
+    base = summary(await vision_only(vision, N))
+    embedded = summary(
+        await scan_latencies(
+            AllSettings(
+                data_dir=tmp / "embedded", log_json=False, log_level="WARNING", scan_rate_per_minute=100_000
+            ),
+            vision,
+            N,
+        )
+    )
+    settings, db, vhost = await real_stack_settings(tmp / "real")
+    try:
+        real = summary(await scan_latencies(settings, vision, N))
+    finally:
+        await drop(db, vhost)
+    print(f"# scan end to end (submit → done, polling) — {machine()}")
+    print(line("vision only (baseline)", base))
+    print(line("embedded default", embedded))
+    print(line("real stack (PG, Redis, RabbitMQ)", real))
+    print(
+        f"embedded p50 {embedded['p50_ms']:.1f} ms (target < 150 ms: "
+        f"{'met' if embedded['p50_ms'] < 150 else 'NOT met'}); ratio to vision p50 "
+        f"{embedded['p50_ms'] / base['p50_ms']:.2f}x embedded, "
+        f"{real['p50_ms'] / base['p50_ms']:.2f}x real stack"
+    )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
