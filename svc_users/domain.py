@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -12,8 +10,6 @@ from zoneinfo import ZoneInfo
 from mesh.errors import InvalidInput
 
 LANGUAGES = ("ko", "en")
-MAX_PAGE = 100
-DEFAULT_PAGE = 20
 # Points reward the habit, not volume: a scan counts, a day on the streak counts more.
 POINTS_PER_SCAN = 10
 POINTS_PER_STREAK_DAY = 5
@@ -67,28 +63,6 @@ def clean_region(value: str) -> str:
     if value and not _REGION.match(value):
         raise InvalidInput("region_code must be a five-digit 시군구 code")
     return value
-
-
-def page_size(limit: int) -> int:
-    if limit < 0:
-        raise InvalidInput("limit must not be negative")
-    return min(limit or DEFAULT_PAGE, MAX_PAGE)
-
-
-def encode_cursor(entry: HistoryEntry) -> str:
-    raw = json.dumps([entry.scanned_at.isoformat(), entry.scan_id]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, str] | None:
-    if not cursor:
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        when, scan_id = json.loads(raw)
-        return datetime.fromisoformat(when), str(scan_id)
-    except (ValueError, TypeError) as exc:
-        raise InvalidInput("cursor is not valid") from exc
 
 
 def streak_days(scan_days: set[date], today: date) -> int:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import grpc
 
+from mesh import paging
 from mesh.errors import NotFound
 from mesh.identity import require_user
 from mesh.proto_time import from_timestamp, to_timestamp
@@ -89,11 +90,12 @@ class UsersServicer(users_pb2_grpc.UsersServiceServicer):
 
     async def ListHistory(self, request: pb.ListHistoryRequest, context: grpc.aio.ServicerContext):
         user_id = await require_user(context)
-        limit = domain.page_size(request.limit)
-        entries = await self.repo.list_history(user_id, domain.decode_cursor(request.cursor), limit + 1)
+        limit = paging.page_size(request.limit)
+        entries = await self.repo.list_history(user_id, paging.decode_cursor(request.cursor), limit + 1)
         page, more = entries[:limit], len(entries) > limit
         return pb.ListHistoryResponse(
-            entries=[_entry(e) for e in page], next_cursor=domain.encode_cursor(page[-1]) if more else ""
+            entries=[_entry(e) for e in page],
+            next_cursor=paging.encode_cursor(page[-1].scanned_at, page[-1].scan_id) if more else "",
         )
 
     async def GetStats(self, request: pb.GetStatsRequest, context: grpc.aio.ServicerContext):

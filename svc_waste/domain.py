@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -14,7 +12,6 @@ QUEUED, PROCESSING, DONE, FAILED = "queued", "processing", "done", "failed"
 FINISHED = frozenset({DONE, FAILED})
 MAX_IMAGE_BYTES = 15 * 1024 * 1024
 MAX_HINT = 200
-MAX_PAGE = 100
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 # Magic numbers of the formats the vision stage decodes; anything else is refused at the door.
@@ -148,24 +145,3 @@ def fail(scan: Scan, code: str, message: str, now: datetime) -> Scan | None:
         updated_at=now,
         version=scan.version + 1,
     )
-
-
-def page_size(limit: int) -> int:
-    if limit < 0:
-        raise InvalidInput("limit must not be negative")
-    return min(limit or 20, MAX_PAGE)
-
-
-def encode_cursor(scan: Scan) -> str:
-    raw = json.dumps([scan.created_at.isoformat(), scan.id]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, str] | None:
-    if not cursor:
-        return None
-    try:
-        when, scan_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        return datetime.fromisoformat(when), str(scan_id)
-    except (ValueError, TypeError) as exc:
-        raise InvalidInput("cursor is not valid") from exc

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import grpc
 from google.protobuf import json_format
 
-from mesh import metrics
+from mesh import metrics, paging
 from mesh.cache import Cache, InProcessCache
 from mesh.errors import InvalidInput, NotFound
 from mesh.events import EventBus
@@ -163,10 +163,10 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
 
     async def ListScans(self, request: pb.ListScansRequest, context: grpc.aio.ServicerContext):
         user_id = await require_user(context)
-        limit = domain.page_size(request.limit)
-        scans = await self.repo.list_for_user(user_id, domain.decode_cursor(request.cursor), limit + 1)
+        limit = paging.page_size(request.limit)
+        scans = await self.repo.list_for_user(user_id, paging.decode_cursor(request.cursor), limit + 1)
         page = scans[:limit]
-        cursor = domain.encode_cursor(page[-1]) if len(scans) > limit else ""
+        cursor = paging.encode_cursor(page[-1].created_at, page[-1].id) if len(scans) > limit else ""
         return pb.ListScansResponse(scans=[to_proto(s) for s in page], next_cursor=cursor)
 
     async def CreateUpload(self, request: pb.CreateUploadRequest, context: grpc.aio.ServicerContext):
