@@ -21,7 +21,12 @@ from vision.features import FeatureExtractor
 from vision.preprocess import to_model_input
 
 # (crop mode, horizontal flip) per cached view; view 0 is what inference uses without TTA.
-VIEWS: tuple[tuple[str, bool], ...] = (("squash", False), ("squash", True), ("center", False), ("center", True))
+VIEWS: tuple[tuple[str, bool], ...] = (
+    ("squash", False),
+    ("squash", True),
+    ("center", False),
+    ("center", True),
+)
 DEFAULT_CACHE = Path(tempfile.gettempdir()) / "wastecoach_vision_features.npz"
 
 

@@ -45,7 +45,7 @@ LABELS: dict[str, LabelInfo] = {
     for info in (
         # TrashNet keeps cardboard and paper apart but wastenet9 merges them: one label, same bin anyway.
         LabelInfo("paper", "paper", "paper or cardboard", "종이·골판지", "paper"),
-        LabelInfo("paper_pack", "paper_pack", "paper carton (milk/juice pack)", "종이팩(우유·주스 팩)", "paper"),
+        LabelInfo("paper_pack", "paper_pack", "milk or juice carton", "종이팩(우유·주스 팩)", "paper"),
         LabelInfo("glass", "glass", "glass bottle or jar", "유리병", "glass"),
         LabelInfo("metal", "can_metal", "metal or aluminium can", "캔·고철", "metal"),
         LabelInfo("plastic", "plastic", "plastic container", "플라스틱 용기", "plastic"),
