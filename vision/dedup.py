@@ -57,8 +57,21 @@ def min_distances(hashes: np.ndarray, chunk: int = 512) -> tuple[np.ndarray, np.
     return best_j, best_d
 
 
-def group_near_duplicates(hashes: np.ndarray, threshold: int = 10, chunk: int = 512) -> np.ndarray:
-    """Union-find over all pairs whose dihedral-min Hamming distance is <= threshold -> group id per image."""
+def group_near_duplicates(
+    hashes: np.ndarray,
+    threshold: int = 4,
+    *,
+    features: np.ndarray | None = None,
+    loose_threshold: int = 10,
+    min_cos: float = 0.9,
+    chunk: int = 512,
+) -> np.ndarray:
+    """Union-find over near-duplicate pairs -> group id per image.
+
+    A pair is a near-duplicate when its dihedral-min Hamming distance is <= `threshold`, or, given
+    `features`, when it is <= `loose_threshold` and the feature cosine is >= `min_cos` (the same
+    object re-shot a little differently: pHash alone drifts a few bits there).
+    """
     n = len(hashes)
     parent = np.arange(n)
 
@@ -68,11 +81,20 @@ def group_near_duplicates(hashes: np.ndarray, threshold: int = 10, chunk: int = 
             i = parent[i]
         return i
 
+    unit = None
+    if features is not None:
+        unit = features / np.linalg.norm(features, axis=1, keepdims=True)
     base = hashes[:, 0]
     for s in range(0, n, chunk):
         a = hashes[s : s + chunk]
         dist = np.bitwise_count(a[:, :, None] ^ base[None, None, :]).min(axis=1)
-        rows, cols = np.nonzero(dist <= threshold)
+        close = dist <= threshold
+        if unit is not None:
+            maybe = (dist <= loose_threshold) & ~close
+            rows, cols = np.nonzero(maybe)
+            cos = np.einsum("ij,ij->i", unit[rows + s], unit[cols])
+            close[rows[cos >= min_cos], cols[cos >= min_cos]] = True
+        rows, cols = np.nonzero(close)
         for r, c in zip(rows + s, cols, strict=True):
             if r < c:
                 ra, rb = find(int(r)), find(int(c))

@@ -59,7 +59,7 @@ def evaluate(
     prep = prep or prepare(
         dataset_dirs,
         seed=head.meta.get("split_seed", 13),
-        dedup_threshold=head.meta.get("dedup_threshold", 10),
+        dedup_threshold=head.meta.get("dedup_threshold", 4),
     )
     if prep.labels != head.labels:
         raise ValueError(f"head labels {head.labels} do not match the data sets' labels {prep.labels}")

@@ -20,7 +20,7 @@ from vision.head import HEAD_NAME, Head
 from vision.labels import LABELS
 from vision.splits import split_by_group
 
-DEDUP_THRESHOLD = 10  # Hamming bits of 64; see MODEL_CARD.md for how it was chosen
+DEDUP_THRESHOLD = 4  # Hamming bits of 64; see MODEL_CARD.md for how it was chosen
 SPLIT_SEED = 13
 VIEW_NAMES = [f"{m}_flip" if f else m for m, f in VIEWS]
 DEFAULT_INFER_VIEWS = ["squash", "squash_flip"]
@@ -47,7 +47,7 @@ def prepare(
     features, hashes = extract_all(samples)
     labels = [lb for lb in LABELS if any(s.label == lb for s in samples)]
     y = np.array([labels.index(s.label) for s in samples])
-    groups = group_near_duplicates(hashes, threshold=dedup_threshold)
+    groups = group_near_duplicates(hashes, threshold=dedup_threshold, features=features[:, 0])
     split = split_by_group(groups, [s.label for s in samples], seed=seed)
     return Prepared(samples, labels, y, features, groups, split)
 
@@ -131,7 +131,7 @@ def train(
     out_dir: str | Path | None = None,
     *,
     kind: str = "linear",
-    c: float = 0.5,
+    c: float = 0.2,
     train_views: list[str] | None = None,
     infer_views: list[str] | None = None,
     threshold: float = 0.6,
