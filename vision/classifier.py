@@ -52,15 +52,16 @@ class OnDeviceClassifier:
         if not images:
             return []
         head = self.head
-        views = [_view_params(v) for v in head.views]
-        pixels = []
-        for data in images:
-            img = load_image(data)
-            pixels.extend(to_model_input(img, mode=m, flip=f) for m, f in views)
-        feats = self._extractor(np.stack(pixels))
-        logits = head.logits(feats).reshape(len(images), len(views), -1).mean(axis=1)  # TTA: mean logits
+        decoded = [load_image(data) for data in images]
+        base = self._logits(decoded, head.view)
+        logits = head.combine(base, lambda rows: self._logits([decoded[i] for i in rows], head.tta_view))
         probs = head.probs(logits)
         return [self._prediction(p, head) for p in probs]
+
+    def _logits(self, images: list, view: str | None) -> np.ndarray:
+        mode, flip = _view_params(view or "squash")
+        pixels = np.stack([to_model_input(img, mode=mode, flip=flip) for img in images])
+        return self.head.logits(self._extractor(pixels))
 
     @staticmethod
     def _prediction(label_probs: np.ndarray, head: Head) -> Prediction:
