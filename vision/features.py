@@ -1,0 +1,41 @@
+"""The ONNX feature extractor (runtime: onnxruntime + numpy only)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+
+ASSETS_DIR = Path(__file__).resolve().parent / "assets"
+ONNX_NAME = "effnet_lite0_features.onnx"
+
+
+class FeatureExtractor:
+    """Lazily opens the onnxruntime session on first use (thread-safe); batches of (N, 3, 224, 224)."""
+
+    def __init__(self, onnx_path: Path | None = None, threads: int = 1) -> None:
+        self.onnx_path = Path(onnx_path) if onnx_path else ASSETS_DIR / ONNX_NAME
+        self.threads = threads
+        self._session = None
+        self._lock = threading.Lock()
+
+    def _get_session(self):
+        if self._session is None:
+            with self._lock:
+                if self._session is None:
+                    import onnxruntime as ort
+
+                    opts = ort.SessionOptions()
+                    opts.intra_op_num_threads = self.threads
+                    opts.inter_op_num_threads = 1
+                    opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+                    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+                    self._session = ort.InferenceSession(
+                        str(self.onnx_path), opts, providers=["CPUExecutionProvider"]
+                    )
+        return self._session
+
+    def __call__(self, batch: np.ndarray) -> np.ndarray:
+        session = self._get_session()
+        return session.run(None, {"pixels": np.ascontiguousarray(batch, dtype=np.float32)})[0]
