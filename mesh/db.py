@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy import DateTime, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext import asyncio as sa_asyncio
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 
@@ -26,12 +27,13 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, **kwargs)
+        # Looked up at call time, so OpenTelemetry's wrapper (installed later) traces the SQL.
+        engine = sa_asyncio.create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
-    return create_async_engine(url, **kwargs)
+    return sa_asyncio.create_async_engine(url, **kwargs)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker:
