@@ -6,6 +6,7 @@ redelivery) does no harm.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,7 @@ from protos.wastecoach.locations.v1 import locations_pb2
 from protos.wastecoach.waste.v1 import waste_pb2
 
 RECLASSIFY_PAGE = 200
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -59,6 +61,9 @@ async def kakao_sync(body: dict[str, Any], ctx: JobContext, deps: UpkeepDeps) ->
 async def plan_reclassification(body: dict[str, Any], ctx: JobContext, deps: UpkeepDeps) -> None:
     """Fans out one q.batch job per scan whose result came from an older model."""
     model = deps.current_model()
+    if not model:
+        log.warning("no on-device model version known; nothing to re-classify against")
+        return
     reply = await deps.scan.waste.ListScansForReclassification(
         waste_pb2.ListScansForReclassificationRequest(current_model=model, limit=RECLASSIFY_PAGE),
         metadata=system_metadata(),
