@@ -3,6 +3,7 @@ bounded retries through per-queue delay queues, then q.dlq with the reason and a
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from datetime import UTC, datetime
@@ -80,3 +81,17 @@ def build_broker(
         )(make_callback(queue, handler, publisher, policy))
         broker.publisher(retry_queue(queue))
     return broker
+
+
+async def watch_depth(broker: RabbitBroker, queues: list[str], interval_s: float = 15.0) -> None:
+    """Publishes each queue's ready-message count as wastecoach_queue_depth (the consumers' HPA signal)."""
+    while True:
+        for name in queues:
+            try:
+                queue = await broker.declare_queue(work_queue(name))
+                # Re-declaring (same arguments) asks the broker for a fresh count; the cached one is stale.
+                fresh = await queue.declare()
+                metrics.QUEUE_DEPTH.labels(name).set(fresh.message_count)
+            except Exception:
+                log.warning("queue depth unavailable", extra={"queue": name}, exc_info=True)
+        await asyncio.sleep(interval_s)

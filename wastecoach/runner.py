@@ -46,6 +46,7 @@ class Mesh:
     serve_task: asyncio.Task[None] | None = None
     scheduler: asyncio.Task[None] | None = None
     wired: AllSettings | None = None
+    publisher: Publisher | None = None
     url: str = ""
 
     async def start(self, host: str = LOOPBACK, port: int = 8000) -> str:
@@ -53,7 +54,7 @@ class Mesh:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         events: EventBus = event_bus(settings)
         retry = RetryPolicy(settings.max_attempts, settings.retry_base_delay_s)
-        publisher = await self._publisher(retry)
+        publisher = self.publisher = await self._publisher(retry)
         self.components = [
             svc_auth.component.build(settings),
             svc_users.component.build(settings),
@@ -69,7 +70,7 @@ class Mesh:
             addresses[f"{component.name}_addr"] = f"{LOOPBACK}:{running.port}"
         self.wired = settings.model_copy(update=addresses)
         if self.run_consumers:
-            await self._start_consumers(self.wired, publisher, retry)
+            await self.start_consumers()
         # One process: the in-memory claim is enough to publish each period once.
         self.scheduler = asyncio.create_task(scheduler.run(publisher, scheduler.memory_claim()))
         app = create_app(self.wired, connect(self.wired), events, rate_limiter(settings), cache(settings))
@@ -86,8 +87,11 @@ class Mesh:
         self.broker = InProcessBroker(workers=self.settings.inprocess_workers, retry=retry)
         return self.broker
 
-    async def _start_consumers(self, wired: AllSettings, publisher: Publisher, retry: RetryPolicy) -> None:
-        self.workers = build_workers(wired, publisher, self.vision)
+    async def start_consumers(self) -> None:
+        """Runs the queue handlers in this process (also later, when started with run_consumers=False)."""
+        wired, settings = self.wired, self.settings
+        retry = RetryPolicy(settings.max_attempts, settings.retry_base_delay_s)
+        self.workers = build_workers(wired, self.publisher, self.vision)
         if self.broker is not None:
             for queue, handler in self.workers.handlers.items():
                 self.broker.subscribe(queue, handler)

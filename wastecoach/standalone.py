@@ -110,7 +110,7 @@ async def _serve_edge(settings: AllSettings) -> None:
 
 
 async def consume_queue(queue: str, settings: AllSettings) -> None:
-    from consumers.rabbit_runner import build_broker
+    from consumers.rabbit_runner import build_broker, watch_depth
     from consumers.wiring import build_workers
 
     if not settings.rabbit_url:
@@ -132,9 +132,11 @@ async def consume_queue(queue: str, settings: AllSettings) -> None:
     if settings.metrics_port:
         # Ready while the broker answers; k8s stops routing work otherwise.
         start_ops_server(settings.metrics_port, ready=lambda: broker.ping(timeout=2))
+    depth = asyncio.create_task(watch_depth(broker, [queue]))
     try:
         await wait_for_signal()
     finally:
+        depth.cancel()
         await broker.stop()
         await producer.stop()
         await workers.close()

@@ -77,3 +77,18 @@ async def test_failing_job_is_retried_then_dead_lettered_and_replayable(rabbit_v
     finally:
         await consumer.stop()
         await producer.stop()
+
+
+async def test_queue_depth_is_reported_for_autoscaling(rabbit_vhost_url):
+    from consumers.rabbit_runner import watch_depth
+    from mesh import metrics
+
+    producer, publisher = await _publisher(rabbit_vhost_url)
+    try:
+        for i in range(7):
+            await publisher.publish("q.batch", {"n": i})
+        task = asyncio.create_task(watch_depth(producer, ["q.batch"], interval_s=0.1))
+        await _wait(lambda: metrics.QUEUE_DEPTH.labels("q.batch")._value.get() == 7)
+        task.cancel()
+    finally:
+        await producer.stop()
