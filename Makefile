@@ -31,7 +31,8 @@ checkgenerate: dev $(BUF)
 	test -z "$$(git status --porcelain -- protos)"
 
 lint: dev
-	$(BIN)/ruff check .
+	$(BIN)/ruff check --no-cache .
+	$(BIN)/ruff format --no-cache --check .
 
 infra-tools:
 	bash scripts/infra-tools.sh

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from opentelemetry import trace
-from vision.types import ImageRejected, Prediction
 
 from consumers.combine import HintMatch, decide
 from mesh import metrics
@@ -22,6 +21,7 @@ from protos.wastecoach.common.v1 import common_pb2
 from protos.wastecoach.locations.v1 import locations_pb2, locations_pb2_grpc
 from protos.wastecoach.users.v1 import users_pb2, users_pb2_grpc
 from protos.wastecoach.waste.v1 import waste_pb2, waste_pb2_grpc
+from vision.types import ImageRejected, Prediction
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("wastecoach.consumers")

@@ -41,4 +41,3 @@ async def test_idempotency_sse_and_etag_on_the_real_stack(stack_settings):
             assert [i["scan_id"] for i in items] == [first["scan_id"]]  # one job ran, one row
     finally:
         await mesh.stop()
-
