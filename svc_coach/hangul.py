@@ -7,6 +7,8 @@ so a one-letter typo such as 영수쯩 for 영수증 costs one jamo, not one who
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
+from functools import lru_cache
 
 _BASE, _LAST = 0xAC00, 0xD7A3
 _INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
@@ -25,12 +27,15 @@ _CONJOINING = {
 }
 
 
+# The knowledge base's terms recur in every query: their pure transforms are computed once.
+@lru_cache(maxsize=32768)
 def normalize(text: str) -> str:
     """NFKC (full-width → ASCII, decomposed Hangul composed), lower-case, no spaces or punctuation."""
     folded = unicodedata.normalize("NFKC", text).lower()
     return "".join(_CONJOINING.get(ch, ch) for ch in folded if ch not in _DROP and not ch.isspace())
 
 
+@lru_cache(maxsize=32768)
 def jamo(text: str) -> str:
     """Each Hangul syllable as its initial, medial and (if any) final jamo; other characters kept."""
     out: list[str] = []
@@ -46,37 +51,78 @@ def jamo(text: str) -> str:
     return "".join(out)
 
 
-def bigrams(text: str) -> set[str]:
+@lru_cache(maxsize=32768)
+def bigrams(text: str) -> frozenset[str]:
     """Character bigrams; a single character is its own gram so one-letter terms still index."""
     if len(text) < 2:
-        return {text} if text else set()
-    return {text[i : i + 2] for i in range(len(text) - 1)}
+        return frozenset({text} if text else ())
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1))
 
 
-def index_grams(term: str) -> set[str]:
+def index_grams(term: str) -> frozenset[str]:
     """What the n-gram table stores for a term: jamo bigrams of its normalised form."""
     return bigrams(jamo(normalize(term)))
 
 
+@lru_cache(maxsize=32768)
+def _counts(text: str) -> Counter[str]:
+    return Counter(text)
+
+
+def missing_letters(a: str, b: str) -> int:
+    """Letters of `a` that `b` lacks (with multiplicity): a lower bound on the edits from `a` to `b`
+    or to any substring of it, computed without the O(n·m) search."""
+    have = _counts(b)
+    return sum(max(0, n - have.get(ch, 0)) for ch, n in _counts(a).items())
+
+
+@lru_cache(maxsize=4096)
+def _pattern_masks(pattern: str) -> dict[str, int]:
+    masks: dict[str, int] = {}
+    for i, ch in enumerate(pattern):
+        masks[ch] = masks.get(ch, 0) | (1 << i)
+    return masks
+
+
+def _myers(pattern: str, text: str, anchored: bool) -> int:
+    """Bit-parallel Levenshtein (Myers 1999, Hyyrö 2001): one pass of integer operations per text
+    character instead of a row of the dynamic-programming table.
+
+    anchored: distance between the two strings; otherwise the best match of `pattern` anywhere in
+    `text` (free start and end in the text).
+    """
+    m = len(pattern)
+    if m == 0:
+        return len(text) if anchored else 0
+    masks = _pattern_masks(pattern)
+    full = (1 << m) - 1
+    top = 1 << (m - 1)
+    pv, mv, score = full, 0, m
+    best = score
+    for ch in text:
+        eq = masks.get(ch, 0)
+        xv = eq | mv
+        xh = (((eq & pv) + pv) ^ pv) | eq
+        ph = (mv | ~(xh | pv)) & full
+        mh = pv & xh
+        if ph & top:
+            score += 1
+        elif mh & top:
+            score -= 1
+        # Row 0 of the table grows by one per text character when anchored, stays 0 otherwise.
+        ph = ((ph << 1) | (1 if anchored else 0)) & full
+        mh = (mh << 1) & full
+        pv = (mh | ~(xv | ph)) & full
+        mv = ph & xv
+        best = min(best, score)
+    return score if anchored else best
+
+
 def edit_distance(a: str, b: str) -> int:
     """Levenshtein distance (insert, delete, substitute: cost 1)."""
-    if len(a) < len(b):
-        a, b = b, a
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
+    return _myers(a, b, anchored=True) if a else len(b)
 
 
 def infix_distance(needle: str, haystack: str) -> int:
     """Fewest edits turning `needle` into some substring of `haystack` (free start and end in haystack)."""
-    previous = [0] * (len(haystack) + 1)
-    for i, cn in enumerate(needle, 1):
-        current = [i]
-        for j, ch in enumerate(haystack, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (cn != ch)))
-        previous = current
-    return min(previous)
+    return _myers(needle, haystack, anchored=False)

@@ -7,10 +7,12 @@ rank identically by construction.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from svc_coach.hangul import bigrams, edit_distance, infix_distance, jamo, normalize
+from svc_coach.hangul import bigrams, edit_distance, infix_distance, jamo, missing_letters, normalize
 
 MIN_SCORE = 0.35
+_EPS = 1e-9
 # A synonym is a little less certain than the item's own name, so exact names win ties.
 SYNONYM_WEIGHT = 0.97
 
@@ -29,6 +31,7 @@ class Hit:
     score: float
 
 
+@lru_cache(maxsize=65536)
 def term_score(query: str, term: str) -> float:
     """How well a normalised query matches one normalised term, in [0, 1]."""
     if not query or not term:
@@ -44,10 +47,14 @@ def term_score(query: str, term: str) -> float:
     if len(term) >= 2 and term in query:
         # The question names the item among other words: "피자박스 버리는 법".
         best = 0.6 + 0.3 * len(term) / len(query)
-    similarity = 1 - edit_distance(qj, tj) / max(len(qj), len(tj))
-    if similarity >= 0.6:
-        best = max(best, 0.85 * similarity)
-    if len(qj) >= 4 and len(qj) < len(tj):
+    longest = max(len(qj), len(tj))
+    # Cheap lower bounds first: skip the distance computation when it cannot reach the threshold.
+    lower = max(abs(len(qj) - len(tj)), missing_letters(qj, tj), missing_letters(tj, qj))
+    if lower <= 0.4 * longest + _EPS:
+        similarity = 1 - edit_distance(qj, tj) / longest
+        if similarity >= 0.6:
+            best = max(best, 0.85 * similarity)
+    if len(qj) >= 4 and len(qj) < len(tj) and missing_letters(qj, tj) <= 0.25 * len(qj) + _EPS:
         # A typo inside a partial word: "영수쯩" against "카드영수증".
         partial = 1 - infix_distance(qj, tj) / len(qj)
         if partial >= 0.75:
