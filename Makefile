@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BUF := .tools/buf/node_modules/.bin/buf
 
-.PHONY: up test venv dev protos lint checkgenerate infra-tools bench clean
+.PHONY: up test venv dev protos lint checkgenerate infra-tools bench load clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -39,6 +39,19 @@ infra-tools:
 
 test: dev checkgenerate lint infra-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Benchmarks print their figures and the ratio to a baseline measured in the same run.
+bench: dev
+	$(BIN)/python -m bench.vision
+	$(BIN)/python -m bench.edge
+	$(BIN)/python -m bench.search
+	$(BIN)/python -m bench.locations
+	$(BIN)/python -m bench.scan
+	$(BIN)/python -m bench.queues
+
+load: dev
+	$(BIN)/pip install -q -e '.[dev,load]'
+	$(BIN)/python -m bench.load
 
 up: venv
 	$(BIN)/wastecoach up $(ARGS)
