@@ -71,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         total.append((t4 - t3) * 1e3)
 
     print(f"on-device vision benchmark: {len(photos)} real photos, onnxruntime {args.threads} threads")
+    # The build machines are shared: the load average tells whether the figures mean anything.
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} (1 min)")
     print(
         f"model {head.version}: view {head.view!r}; second view {head.tta_view!r} when confidence < "
         f"{head.tta_below} ({second / len(photos):.0%} of these photos)"

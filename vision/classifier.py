@@ -25,9 +25,12 @@ def _view_params(view: str) -> tuple[str, bool]:
 class OnDeviceClassifier:
     """Thread-safe; the ONNX session and head load on first use, never at import."""
 
-    def __init__(self, assets_dir: Path | None = None, threads: int = 1) -> None:
+    def __init__(
+        self, assets_dir: Path | None = None, threads: int = 1, *, threshold: float | None = None
+    ) -> None:
         self.assets_dir = Path(assets_dir) if assets_dir else ASSETS_DIR
         self.threads = threads
+        self.threshold = threshold  # None: use the threshold stored in head.npz (a settings override)
         self._extractor = FeatureExtractor(self.assets_dir / "effnet_lite0_features.onnx", threads=threads)
         self._head: Head | None = None
         self._lock = threading.Lock()
@@ -56,20 +59,18 @@ class OnDeviceClassifier:
         base = self._logits(decoded, head.view)
         logits = head.combine(base, lambda rows: self._logits([decoded[i] for i in rows], head.tta_view))
         probs = head.probs(logits)
-        return [self._prediction(p, head) for p in probs]
+        threshold = head.threshold if self.threshold is None else self.threshold
+        return [
+            prediction_from_label_probs(
+                dict(zip(head.labels, p.tolist(), strict=True)), threshold=threshold, model=head.version
+            )
+            for p in probs
+        ]
 
     def _logits(self, images: list, view: str | None) -> np.ndarray:
         mode, flip = _view_params(view or "squash")
         pixels = np.stack([to_model_input(img, mode=mode, flip=flip) for img in images])
         return self.head.logits(self._extractor(pixels))
-
-    @staticmethod
-    def _prediction(label_probs: np.ndarray, head: Head) -> Prediction:
-        return prediction_from_label_probs(
-            dict(zip(head.labels, label_probs.tolist(), strict=True)),
-            threshold=head.threshold,
-            model=head.version,
-        )
 
 
 def prediction_from_label_probs(

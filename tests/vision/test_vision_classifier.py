@@ -68,6 +68,12 @@ def test_prediction_contract(clf: OnDeviceClassifier) -> None:
         assert p.category_probs[code] == 0.0
 
 
+def test_threshold_override() -> None:
+    (data,) = real_photos("trashnet", "glass", 1)
+    assert OnDeviceClassifier(threshold=1.01).classify(data).needs_confirmation
+    assert not OnDeviceClassifier(threshold=0.0).classify(data).needs_confirmation
+
+
 def test_batch_matches_single(clf: OnDeviceClassifier) -> None:
     photos = real_photos("wastenet9", "glass", 3)
     batch = clf.classify_batch(photos)
