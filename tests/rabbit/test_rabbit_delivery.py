@@ -92,3 +92,26 @@ async def test_queue_depth_is_reported_for_autoscaling(rabbit_vhost_url):
         task.cancel()
     finally:
         await producer.stop()
+
+
+async def test_prefetch_sets_how_many_jobs_run_at_once(rabbit_vhost_url):
+    producer, publisher = await _publisher(rabbit_vhost_url)
+    running, peak = 0, 0
+
+    async def slow(body, ctx: JobContext):
+        nonlocal running, peak
+        running += 1
+        peak = max(peak, running)
+        await asyncio.sleep(0.3)
+        running -= 1
+
+    for i in range(8):
+        await publisher.publish("q.api", {"n": i})
+    consumer = build_broker(rabbit_vhost_url, {"q.api": slow}, prefetch=4)
+    await consumer.start()
+    try:
+        await _wait(lambda: peak >= 4 and running == 0)
+    finally:
+        await consumer.stop()
+        await producer.stop()
+    assert peak == 4  # never more than the prefetch window
