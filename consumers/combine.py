@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 # A hint that matches a knowledge-base item this well names the item outright ("피자 박스").
 STRONG_HINT = 0.75
+# Even an exact hint leaves the photo some say: a typo'd or wrong hint must not erase clear evidence.
+MAX_HINT_WEIGHT = 0.8
 CONFIRM_BELOW = 0.6
 
 
@@ -33,7 +35,7 @@ def decide(category_probs: dict[str, float], hint: HintMatch | None, needs_confi
     """A strong hint decides the item; a weak one only nudges the image's distribution toward its category."""
     probs = dict(category_probs)
     if hint is not None:
-        weight = hint.score if hint.score >= STRONG_HINT else hint.score / 2
+        weight = min(MAX_HINT_WEIGHT, hint.score if hint.score >= STRONG_HINT else hint.score / 2)
         probs = {code: p * (1 - weight) for code, p in probs.items()}
         probs[hint.category] = probs.get(hint.category, 0.0) + weight
     ranked = sorted(probs.items(), key=lambda kv: kv[1], reverse=True)

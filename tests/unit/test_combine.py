@@ -26,3 +26,11 @@ def test_weak_hint_only_nudges():
     assert d.category == "paper"
     assert d.item_id == ""
     assert dict(d.alternatives)["glass"] > 0.2
+
+
+def test_a_clear_photo_still_counts_against_a_contradicting_hint():
+    photo_says_glass = {"glass": 0.97, "plastic": 0.02, "paper": 0.01}
+    hint = HintMatch("pet_bottle_clear", "clear_pet", "clear PET bottle", "투명 페트병", 1.0)
+    d = decide(photo_says_glass, hint, needs_confirmation=False)
+    assert d.category == "clear_pet" and d.confidence == 0.8  # the user's word wins, but not with certainty
+    assert dict(d.alternatives)["glass"] > 0.19
