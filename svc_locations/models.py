@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, Index, Integer, String, Text
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from mesh.db import UtcDateTime
@@ -41,3 +41,16 @@ class DropOffRow(Base):
     url: Mapped[str] = mapped_column(String(512), default="")
     licence: Mapped[str] = mapped_column(String(256))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class DropOffAcceptRow(Base):
+    """One row per accepted category of a point: the category-aware spatial index is built on it."""
+
+    __tablename__ = "dropoff_accepts"
+
+    pk: Mapped[int] = mapped_column(Integer, ForeignKey("dropoffs.pk", ondelete="CASCADE"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # Position in domain.CATEGORIES: SQLite's R*Tree indexes it as a third dimension.
+    cat_no: Mapped[int] = mapped_column(Integer)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -15,7 +15,7 @@ from sqlalchemy.sql.elements import TextClause
 from mesh.db import UtcDateTime, is_postgres, session_factory
 from svc_locations import domain
 from svc_locations.domain import DropOff, Found, NearbyQuery
-from svc_locations.models import DropOffRow
+from svc_locations.models import DropOffAcceptRow, DropOffRow
 
 # earthdistance measures on a sphere of earth() = 6,378,168 m; haversine uses the mean radius. The
 # SQL box is widened by the ratio (and a margin) so it always holds the haversine circle.
@@ -40,8 +40,16 @@ _SQLITE_BOX = (
 _PG_BOX = (
     "SELECT pk, id, lat, lon FROM dropoffs WHERE earth_box(ll_to_earth($1, $2), $3) @> ll_to_earth(lat, lon)"
 )
-_SQLITE_CATEGORY = " AND d.accepts LIKE ?"
-_PG_CATEGORY = " AND accepts LIKE $4"
+# With a category, the per-category index answers: the filter runs inside the index, not after it.
+_SQLITE_CATEGORY_BOX = (
+    "SELECT d.pk, d.id, d.lat, d.lon FROM dropoff_accepts_rtree r JOIN dropoffs d ON d.pk = r.id >> 6 "
+    "WHERE r.min_lat <= ? AND r.max_lat >= ? AND r.min_lon <= ? AND r.max_lon >= ? "
+    "AND r.min_cat <= ? AND r.max_cat >= ?"
+)
+_PG_CATEGORY_BOX = (
+    "SELECT a.pk, d.id, a.lat, a.lon FROM dropoff_accepts a JOIN dropoffs d ON d.pk = a.pk "
+    "WHERE a.category = $4 AND earth_box(ll_to_earth($1, $2), $3) @> ll_to_earth(a.lat, a.lon)"
+)
 _SQLITE_ROWS = f"SELECT pk, {_COLUMNS} FROM dropoffs WHERE pk IN ({{marks}})"
 _PG_ROWS = f"SELECT pk, {_COLUMNS} FROM dropoffs WHERE pk = ANY($1::int[])"
 
@@ -137,8 +145,34 @@ class LocationsRepo:
         )
         async with self.engine.begin() as conn:
             for start in range(0, len(rows), _UPSERT_CHUNK):
-                await conn.execute(statement, rows[start : start + _UPSERT_CHUNK])
+                chunk = rows[start : start + _UPSERT_CHUNK]
+                await conn.execute(statement, chunk)
+                await self._index_categories(conn, [r["id"] for r in chunk])
         return len(rows)
+
+    async def _index_categories(self, conn: Any, ids: list[str]) -> None:
+        """Rewrites the per-category index rows of these points (their categories may have changed)."""
+        found = await conn.execute(
+            select(DropOffRow.pk, DropOffRow.lat, DropOffRow.lon, DropOffRow.accepts).where(
+                DropOffRow.id.in_(ids)
+            )
+        )
+        points = found.all()
+        await conn.execute(delete(DropOffAcceptRow).where(DropOffAcceptRow.pk.in_([p.pk for p in points])))
+        entries = [
+            {
+                "pk": p.pk,
+                "category": code,
+                "cat_no": domain.CATEGORIES.index(code),
+                "lat": p.lat,
+                "lon": p.lon,
+            }
+            for p in points
+            for code in domain.decode_accepts(p.accepts)
+            if code in domain.CATEGORIES
+        ]
+        if entries:
+            await conn.execute(insert(DropOffAcceptRow), entries)
 
     async def get(self, location_id: str) -> DropOff | None:
         async with self.sessions() as session:
@@ -185,16 +219,16 @@ class LocationsRepo:
     async def _candidate_keys(
         self, driver: Any, lat: float, lon: float, radius_m: float, category: str
     ) -> Sequence[Sequence[Any]]:
-        pattern = f"%|{category}|%"
         if self.postgres:
             args: list[Any] = [lat, lon, radius_m * _PG_BOX_SCALE + 1.0]
             if category:
-                return await driver.fetch(_PG_BOX + _PG_CATEGORY, *args, pattern)
+                return await driver.fetch(_PG_CATEGORY_BOX, *args, category)
             return await driver.fetch(_PG_BOX, *args)
         box = domain.bounding_box(lat, lon, radius_m)
         params: list[Any] = [box.max_lat, box.min_lat, box.max_lon, box.min_lon]
         if category:
-            return await driver.execute_fetchall(_SQLITE_BOX + _SQLITE_CATEGORY, [*params, pattern])
+            number = domain.CATEGORIES.index(category)
+            return await driver.execute_fetchall(_SQLITE_CATEGORY_BOX, [*params, number, number])
         return await driver.execute_fetchall(_SQLITE_BOX, params)
 
     async def _rows(self, driver: Any, pks: list[int]) -> dict[int, DropOff]:
