@@ -123,3 +123,23 @@ def checkov_reports(out: str) -> list[dict[str, Any]]:
 
     data = json.loads(out)
     return data if isinstance(data, list) else [data]
+
+
+def checkov(target: Sequence[str], framework: str) -> dict[str, Any]:
+    """Runs checkov offline on one target (`-d DIR` or `-f FILE`) and returns its single report."""
+    proc = run(
+        [
+            tool("checkov"),
+            *target,
+            "--framework",
+            framework,
+            "--skip-download",
+            "--output",
+            "json",
+            "--compact",
+        ],
+        check=False,
+    )
+    assert proc.returncode in (0, 1), proc.stderr[-3000:]
+    (report,) = checkov_reports(proc.stdout)
+    return report
