@@ -34,7 +34,12 @@ def configured_providers(settings: AuthSettings) -> dict[str, OAuthProvider]:
         secret = getattr(settings, f"{name}_client_secret")
         if client_id and secret.get_secret_value():
             providers[name] = OAuthProvider(
-                spec.at(getattr(settings, f"{name}_base_url")), client_id, secret, settings.provider_timeout_s
+                spec.at(getattr(settings, f"{name}_base_url")),
+                client_id,
+                secret,
+                settings.provider_timeout_s,
+                sdk_audience=settings.sdk_audience(name),
+                accept_unchecked_sdk_tokens=settings.accepts_unchecked_sdk_tokens(name),
             )
     return providers
 

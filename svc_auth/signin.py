@@ -103,6 +103,7 @@ class SignIn:
 
     async def exchange(self, name: str, access_token: str) -> domain.IssuedTokens:
         provider = self._provider(name)
+        provider.require_sdk_sign_in()  # before any call to the provider
         if not access_token or len(access_token) > 4096:
             raise InvalidInput("access_token is required")
         return await self.issue(await self._land(await provider.profile_for_token(access_token)))

@@ -76,7 +76,11 @@ async def callback(
 
 @router.post("/{provider}/token", response_model=schemas.Tokens)
 async def provider_token(provider: Provider, body: schemas.ProviderToken, clients: ClientsDep) -> Response:
-    """Signs in with an access token from the provider's native SDK (checked with the provider)."""
+    """Signs in with an access token from the provider's native SDK.
+
+    The provider must confirm the token was issued to this app (401 otherwise); 409 where SDK
+    sign-in is not configured for the provider (always for Naver unless opted in).
+    """
     reply = await clients.auth.ExchangeProviderToken(
         auth_pb2.ExchangeProviderTokenRequest(provider=provider, access_token=body.access_token)
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from svc_auth.domain import ProviderProfile
-from svc_auth.providers.base import ProviderSpec, flag, require_id, text
+from svc_auth.providers.base import ProviderRefused, ProviderSpec, TokenInfo, expired, flag, require_id, text
 
 
 def to_profile(info: dict[str, Any]) -> ProviderProfile:
@@ -19,6 +19,19 @@ def to_profile(info: dict[str, Any]) -> ProviderProfile:
     )
 
 
+def read_tokeninfo(info: dict[str, Any]) -> TokenInfo:
+    """GET oauth2.googleapis.com/tokeninfo?access_token=…: aud and azp name the client it was issued to.
+
+    https://developers.google.com/identity/sign-in/web/backend-auth#calling-the-tokeninfo-endpoint
+    """
+    audiences = frozenset(v for v in (info.get("aud"), info.get("azp")) if isinstance(v, str) and v)
+    if not audiences:
+        raise ProviderRefused("google did not say which app the access token was issued to")
+    if expired(info.get("expires_in")):
+        raise ProviderRefused("the google access token has expired")
+    return TokenInfo(audiences=audiences, user_id=require_id(info.get("sub"), "google"))
+
+
 SPEC = ProviderSpec(
     name="google",
     authorize_url="https://accounts.google.com/o/oauth2/v2/auth",
@@ -28,4 +41,7 @@ SPEC = ProviderSpec(
     pkce=True,
     state_in_token_request=False,
     to_profile=to_profile,
+    tokeninfo_url="https://oauth2.googleapis.com/tokeninfo",
+    tokeninfo_auth="query",
+    read_tokeninfo=read_tokeninfo,
 )

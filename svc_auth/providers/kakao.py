@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from svc_auth.domain import ProviderProfile
-from svc_auth.providers.base import ProviderSpec, flag, require_id, text
+from svc_auth.providers.base import ProviderRefused, ProviderSpec, TokenInfo, expired, flag, require_id, text
 
 
 def to_profile(info: dict[str, Any]) -> ProviderProfile:
@@ -23,6 +23,19 @@ def to_profile(info: dict[str, Any]) -> ProviderProfile:
     )
 
 
+def read_tokeninfo(info: dict[str, Any]) -> TokenInfo:
+    """GET kapi.kakao.com/v1/user/access_token_info (Bearer): {id, expires_in, app_id}.
+
+    https://developers.kakao.com/docs/latest/en/kakaologin/rest-api#get-token-info
+    """
+    app_id = info.get("app_id")
+    if isinstance(app_id, bool) or not isinstance(app_id, int):
+        raise ProviderRefused("kakao did not say which app the access token was issued to")
+    if expired(info.get("expires_in")):
+        raise ProviderRefused("the kakao access token has expired")
+    return TokenInfo(audiences=frozenset({str(app_id)}), user_id=require_id(info.get("id"), "kakao"))
+
+
 SPEC = ProviderSpec(
     name="kakao",
     authorize_url="https://kauth.kakao.com/oauth/authorize",
@@ -32,4 +45,7 @@ SPEC = ProviderSpec(
     pkce=True,
     state_in_token_request=False,
     to_profile=to_profile,
+    tokeninfo_url="https://kapi.kakao.com/v1/user/access_token_info",
+    tokeninfo_auth="bearer",
+    read_tokeninfo=read_tokeninfo,
 )

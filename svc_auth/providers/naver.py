@@ -31,4 +31,7 @@ SPEC = ProviderSpec(
     pkce=False,
     state_in_token_request=True,
     to_profile=to_profile,
+    # Naver has no endpoint that says which client a token was issued to, so SDK tokens are
+    # refused unless the operator opts in (naver_accept_sdk_tokens; see docs/auth.md).
+    tokeninfo_url="",
 )

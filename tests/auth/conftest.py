@@ -6,6 +6,10 @@ from wastecoach.settings import AllSettings
 
 APP_REDIRECT = "wastecoach://signin"
 CALLBACK = "https://api.wastecoach.test/api/v1/auth/{provider}/callback"
+# Our app's Android client at Google (its SDK tokens carry it as aud/azp), beside the web client.
+GOOGLE_ANDROID_CLIENT = "wastecoach-android.apps.googleusercontent.com"
+# Another app using the same provider login: its tokens for our users must not sign them in here.
+OTHER_APP = {"kakao": 7000001, "google": "someone-else.apps.googleusercontent.com"}
 
 
 @pytest.fixture(scope="session")
@@ -25,6 +29,8 @@ def provider_settings(fakes: FakeProviders) -> dict:
                 f"{name}_base_url": fakes.base_url(name),
             }
         )
+    # Which app SDK tokens must have been issued to; Naver stays at its default (SDK tokens refused).
+    settings.update(kakao_app_id=fakes.kakao.app_id, google_sdk_client_ids=[GOOGLE_ANDROID_CLIENT])
     return settings
 
 

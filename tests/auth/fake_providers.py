@@ -34,6 +34,19 @@ class Grant:
 
 
 @dataclass
+class Issued:
+    """An access token the fake handed out: whose it is and which app (client) it was issued to."""
+
+    user: dict[str, Any]
+    # Google: the OAuth client id (aud and azp); Kakao: the numeric App ID; Naver: the client id.
+    app: str | int
+    expires_at: float
+
+    def expires_in(self) -> int:
+        return int(self.expires_at - time.time())
+
+
+@dataclass
 class FakeProvider:
     name: str
     client_id: str
@@ -41,21 +54,37 @@ class FakeProvider:
     pkce: bool
     # Google accepts HTTP Basic too; Kakao and Naver read the secret from the body only.
     basic_auth: bool
+    # The app the client id belongs to, as the provider's token introspection names it: Kakao's
+    # numeric App ID (the REST API key is client_id); Google and Naver: the client id itself.
+    app_id: str | int = ""
     user: dict[str, Any] = field(default_factory=dict)
     grants: dict[str, Grant] = field(default_factory=dict)
-    tokens: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tokens: dict[str, Issued] = field(default_factory=dict)
     authorize_requests: list[dict[str, str]] = field(default_factory=list)
     token_requests: list[dict[str, str]] = field(default_factory=list)
+    # Token-introspection calls: method, whether an Authorization header came, the access_token param.
+    tokeninfo_requests: list[dict[str, str]] = field(default_factory=list)
 
     def sign_in_as(self, user_info: dict[str, Any]) -> None:
         """The person who will consent at the next authorize request (the user-info JSON)."""
         self.user = user_info
 
-    def issue_token(self, user_info: dict[str, Any]) -> str:
-        """An access token as the provider's native SDK would hand it to the app."""
+    def issue_token(
+        self, user_info: dict[str, Any], app: str | int | None = None, expires_in: int = 21599
+    ) -> str:
+        """An access token as the provider's native SDK would hand it to an app.
+
+        `app` is the app it is issued to: ours (app_id) by default; pass another app's id (Kakao
+        App ID, Google OAuth client id) for a token that some other app obtained for the same person.
+        """
         token = secrets.token_urlsafe(24)
-        self.tokens[token] = user_info
+        chosen = (self.app_id or self.client_id) if app is None else app
+        self.tokens[token] = Issued(dict(user_info), chosen, time.time() + expires_in)
         return token
+
+    def live(self, token: str) -> Issued | None:
+        issued = self.tokens.get(token)
+        return issued if issued is not None and issued.expires_in() > 0 else None
 
 
 def _challenge(verifier: str) -> str:
@@ -154,13 +183,78 @@ def _userinfo(fake: FakeProvider):
     }
 
     async def endpoint(request: Request) -> Response:
-        user = fake.tokens.get(_bearer(request))
-        if user is None:
+        issued = fake.live(_bearer(request))
+        if issued is None:
             body, headers = refusals[fake.name]
             return JSONResponse(body, status_code=401, headers=headers)
         if fake.name == "naver":
-            return JSONResponse({"resultcode": "00", "message": "success", "response": user})
-        return JSONResponse(user)
+            return JSONResponse({"resultcode": "00", "message": "success", "response": issued.user})
+        return JSONResponse(issued.user)
+
+    return endpoint
+
+
+def _kakao_token_info(fake: FakeProvider):
+    """GET /v1/user/access_token_info with a Bearer token: {id, expires_in, app_id}."""
+
+    async def endpoint(request: Request) -> Response:
+        token = _bearer(request)
+        fake.tokeninfo_requests.append({"method": request.method, "authorization": str(bool(token))})
+        if not token:
+            return JSONResponse({"msg": "authorization header is missing", "code": -401}, status_code=401)
+        issued = fake.live(token)
+        if issued is None:
+            return JSONResponse({"msg": "this access token does not exist", "code": -401}, status_code=401)
+        return JSONResponse(
+            {"id": issued.user["id"], "expires_in": issued.expires_in(), "app_id": issued.app}
+        )
+
+    return endpoint
+
+
+def _google_tokeninfo(fake: FakeProvider):
+    """GET (or POST form) /tokeninfo?access_token=…; values are strings, as Google sends them."""
+
+    async def endpoint(request: Request) -> Response:
+        params = dict(request.query_params)
+        if request.method == "POST":
+            params.update({k: str(v) for k, v in (await request.form()).items()})
+        token = params.get("access_token", "")
+        fake.tokeninfo_requests.append(
+            {
+                "method": request.method,
+                "authorization": str("authorization" in request.headers),
+                "access_token": token,
+            }
+        )
+        if not token:
+            return JSONResponse(
+                {
+                    "error": "invalid_request",
+                    "error_description": "either access_token, id_token, or token_handle required",
+                },
+                status_code=400,
+            )
+        issued = fake.live(token)
+        if issued is None:
+            return JSONResponse(
+                {"error": "invalid_token", "error_description": "Invalid Value"}, status_code=400
+            )
+        user, left = issued.user, issued.expires_in()
+        body = {
+            "azp": str(issued.app),
+            "aud": str(issued.app),
+            "sub": user["sub"],
+            "scope": "openid https://www.googleapis.com/auth/userinfo.email "
+            "https://www.googleapis.com/auth/userinfo.profile",
+            "exp": str(int(issued.expires_at)),
+            "expires_in": str(left),
+            "access_type": "online",
+        }
+        if user.get("email"):
+            verified = user.get("email_verified")
+            body.update(email=user["email"], email_verified="true" if verified in (True, "true") else "false")
+        return JSONResponse(body)
 
     return endpoint
 
@@ -169,6 +263,11 @@ PATHS = {
     "kakao": ("/oauth/authorize", "/oauth/token", "/v2/user/me"),
     "naver": ("/oauth2.0/authorize", "/oauth2.0/token", "/v1/nid/me"),
     "google": ("/o/oauth2/v2/auth", "/token", "/v1/userinfo"),
+}
+# Token introspection (which app a token was issued to); Naver has none.
+TOKEN_INFO = {
+    "kakao": ("/v1/user/access_token_info", _kakao_token_info, ["GET"]),
+    "google": ("/tokeninfo", _google_tokeninfo, ["GET", "POST"]),
 }
 
 
@@ -181,6 +280,9 @@ def _app(fakes: dict[str, FakeProvider]) -> Starlette:
             Route(token, _token(fake), methods=["POST"]),
             Route(userinfo, _userinfo(fake), methods=["GET", "POST"]),
         ]
+        if name in TOKEN_INFO:
+            path, endpoint, methods = TOKEN_INFO[name]
+            routes.append(Route(path, endpoint(fake), methods=methods))
         mounts.append(Mount(f"/{name}", routes=routes))
     return Starlette(routes=mounts)
 
@@ -189,7 +291,9 @@ class FakeProviders:
     """Starts the three fakes on a free loopback port; `base_url(name)` goes into AuthSettings."""
 
     def __init__(self) -> None:
-        self.kakao = FakeProvider("kakao", "kakao-app-key", "kakao-secret", pkce=True, basic_auth=False)
+        self.kakao = FakeProvider(
+            "kakao", "kakao-app-key", "kakao-secret", pkce=True, basic_auth=False, app_id=1001234
+        )
         self.naver = FakeProvider("naver", "naver-client", "naver-secret", pkce=False, basic_auth=False)
         self.google = FakeProvider(
             "google", "google-client.apps.googleusercontent.com", "google-secret", pkce=True, basic_auth=True

@@ -7,7 +7,8 @@ import pytest
 from jose import jwt
 
 from svc_auth import domain
-from tests.auth.conftest import APP_REDIRECT, provider_settings
+from svc_auth.providers import ProviderRefused
+from tests.auth.conftest import APP_REDIRECT, GOOGLE_ANDROID_CLIENT, OTHER_APP, provider_settings
 from tests.auth.signin import USERS, bearer, consent, sign_in
 from tests.edge_stack import edge_stack
 from wastecoach.settings import AllSettings
@@ -174,17 +175,99 @@ async def test_unknown_and_unconfigured_providers(data_dir, fakes):
         assert (await env.http.get("/api/v1/auth/google/authorize")).status_code == 200
 
 
-@pytest.mark.parametrize("provider", PROVIDERS)
-async def test_native_sdk_token_is_checked_with_the_provider(auth_env, fakes, provider):
+@pytest.mark.parametrize("provider", ["kakao", "google"])
+async def test_native_sdk_token_of_our_app_is_accepted(auth_env, fakes, provider):
     token = fakes.all[provider].issue_token(USERS[provider])
     reply = await auth_env.http.post(f"/api/v1/auth/{provider}/token", json={"access_token": token})
     assert reply.status_code == 200, reply.text
+    assert reply.headers["cache-control"] == "no-store"
     me = await auth_env.http.get("/api/v1/users/me", headers=bearer(reply.json()))
     assert me.status_code == 200
     # The browser flow lands in the same account.
     assert _sub((await sign_in(auth_env, fakes, provider)).json()) == _sub(reply.json())
     forged = await auth_env.http.post(f"/api/v1/auth/{provider}/token", json={"access_token": "forged"})
     _assert_problem(forged, 401)
+    expired = fakes.all[provider].issue_token(USERS[provider], expires_in=-1)
+    _assert_problem(
+        await auth_env.http.post(f"/api/v1/auth/{provider}/token", json={"access_token": expired}), 401
+    )
+
+
+async def test_google_sdk_token_of_our_mobile_client_is_accepted(auth_env, fakes):
+    fakes.google.tokeninfo_requests.clear()
+    token = fakes.google.issue_token(USERS["google"], app=GOOGLE_ANDROID_CLIENT)
+    reply = await auth_env.http.post("/api/v1/auth/google/token", json={"access_token": token})
+    assert reply.status_code == 200, reply.text
+    # tokeninfo gets the token as a query parameter only, as Google documents it.
+    assert fakes.google.tokeninfo_requests == [
+        {"method": "GET", "authorization": "False", "access_token": token}
+    ]
+
+
+@pytest.mark.parametrize("provider", ["kakao", "google"])
+async def test_sdk_token_issued_to_another_app_is_refused(auth_env, fakes, provider):
+    # Token substitution: another app with the same provider login replays its user's token here.
+    token = fakes.all[provider].issue_token(USERS[provider], app=OTHER_APP[provider])
+    reply = await auth_env.http.post(f"/api/v1/auth/{provider}/token", json={"access_token": token})
+    _assert_problem(reply, 401)
+    assert "another app" in reply.json()["detail"]
+    assert _accounts(auth_env) == []
+
+
+async def test_sdk_token_introspected_for_another_user_is_refused(fakes, monkeypatch):
+    from pydantic import SecretStr
+
+    from svc_auth.oauth import OAuthProvider
+    from svc_auth.providers import SPECS
+
+    fake = fakes.kakao
+    provider = OAuthProvider(
+        SPECS["kakao"].at(fakes.base_url("kakao")),
+        fake.client_id,
+        SecretStr(fake.client_secret),
+        5.0,
+        sdk_audience=frozenset({str(fake.app_id)}),
+    )
+    token = fake.issue_token(USERS["kakao"])
+    assert (await provider.profile_for_token(token)).provider_user_id == str(USERS["kakao"]["id"])
+    other = {**USERS["kakao"], "id": 99}
+
+    async def someone_else(client):
+        return SPECS["kakao"].to_profile(other)
+
+    monkeypatch.setattr(provider, "_profile", someone_else)
+    with pytest.raises(ProviderRefused):
+        await provider.profile_for_token(token)
+
+
+async def test_sdk_sign_in_without_our_app_id_is_not_configured(data_dir, fakes):
+    settings = {**provider_settings(fakes), "kakao_app_id": None}
+    async with edge_stack(AllSettings(data_dir=data_dir, **settings)) as env:
+        token = fakes.kakao.issue_token(USERS["kakao"])
+        reply = await env.http.post("/api/v1/auth/kakao/token", json={"access_token": token})
+        _assert_problem(reply, 409)
+        assert reply.json()["detail"].startswith("kakao SDK sign-in not configured")
+        assert _accounts(env) == []
+        # The browser flow does not depend on it.
+        assert (await sign_in(env, fakes, "kakao")).status_code == 200
+
+
+async def test_naver_sdk_tokens_are_refused_unless_opted_in(auth_env, fakes, tmp_path):
+    token = fakes.naver.issue_token(USERS["naver"])
+    reply = await auth_env.http.post("/api/v1/auth/naver/token", json={"access_token": token})
+    _assert_problem(reply, 409)
+    assert reply.json()["detail"].startswith("naver SDK sign-in not configured")
+    assert _accounts(auth_env) == []
+    assert (await sign_in(auth_env, fakes, "naver")).status_code == 200  # the code flow remains
+
+    settings = AllSettings(
+        data_dir=tmp_path / "opted-in", naver_accept_sdk_tokens=True, **provider_settings(fakes)
+    )
+    async with edge_stack(settings) as env:
+        accepted = await env.http.post("/api/v1/auth/naver/token", json={"access_token": token})
+        assert accepted.status_code == 200, accepted.text
+        forged = await env.http.post("/api/v1/auth/naver/token", json={"access_token": "forged"})
+        _assert_problem(forged, 401)
 
 
 async def test_accounts_link_only_through_verified_email(auth_env, fakes):

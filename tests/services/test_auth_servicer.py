@@ -73,6 +73,25 @@ async def test_sign_in_rpcs_refuse_what_they_cannot_vouch_for(stub):
         assert "secret" not in err.value.details()
 
 
+async def test_sdk_tokens_need_a_configured_audience(data_dir):
+    settings = AuthSettings(
+        data_dir=data_dir,
+        kakao_client_id="k",
+        kakao_client_secret="s",
+        naver_client_id="n",
+        naver_client_secret="s",
+    )
+    async with running(build(settings)) as channel:
+        stub = auth_pb2_grpc.AuthServiceStub(channel)
+        for provider in ("kakao", "naver"):
+            with pytest.raises(grpc.aio.AioRpcError) as err:
+                await stub.ExchangeProviderToken(
+                    pb.ExchangeProviderTokenRequest(provider=provider, access_token="t")
+                )
+            assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+            assert err.value.details().startswith(f"{provider} SDK sign-in not configured")
+
+
 async def test_callback_needs_a_state_it_issued(data_dir):
     settings = AuthSettings(data_dir=data_dir, naver_client_id="n", naver_client_secret="s")
     async with running(build(settings)) as channel:

@@ -50,6 +50,55 @@ def test_provider_specs():
     assert moved.token_url == "http://127.0.0.1:9/kakao/oauth/token"
     assert moved.userinfo_url == "http://127.0.0.1:9/kakao/v2/user/me"
     assert SPECS["google"].at(None) is SPECS["google"]
+    # Token introspection moves with the rest; Naver has none.
+    assert moved.tokeninfo_url == "http://127.0.0.1:9/kakao/v1/user/access_token_info"
+    assert SPECS["google"].at("http://h/google").tokeninfo_url == "http://h/google/tokeninfo"
+    assert SPECS["naver"].at("http://h/naver").tokeninfo_url == ""
+
+
+def test_token_info_names_the_app_and_the_user():
+    read_google = SPECS["google"].read_tokeninfo
+    read_kakao = SPECS["kakao"].read_tokeninfo
+    assert read_google is not None and read_kakao is not None and SPECS["naver"].read_tokeninfo is None
+    google = {"aud": "web.apps", "azp": "android.apps", "sub": "1098", "expires_in": "3599"}
+    info = read_google(google)
+    assert info.audiences == {"web.apps", "android.apps"} and info.user_id == "1098"
+    kakao = read_kakao({"id": 4242001, "expires_in": 7199, "app_id": 1001234})
+    assert kakao.audiences == {"1001234"} and kakao.user_id == "4242001"
+    for bad in (
+        {**google, "aud": None, "azp": ""},
+        {**google, "sub": ""},
+        {**google, "expires_in": "0"},
+    ):
+        with pytest.raises(ProviderRefused):
+            read_google(bad)
+    for bad in (
+        {"id": 1, "expires_in": 10},
+        {"id": 1, "expires_in": 10, "app_id": "1001234"},
+        {"id": 1, "expires_in": 10, "app_id": True},
+        {"expires_in": 10, "app_id": 1},
+        {"id": 1, "expires_in": -5, "app_id": 1},
+    ):
+        with pytest.raises(ProviderRefused):
+            read_kakao(bad)
+
+
+def test_sdk_audience_settings(monkeypatch):
+    from svc_auth.settings import AuthSettings
+
+    plain = AuthSettings(google_client_id="web.apps")
+    assert plain.sdk_audience("google") == {"web.apps"}
+    assert plain.sdk_audience("kakao") == frozenset() and plain.sdk_audience("naver") == frozenset()
+    assert not plain.accepts_unchecked_sdk_tokens("naver")
+    monkeypatch.setenv("WASTECOACH_KAKAO_APP_ID", "")
+    monkeypatch.setenv("WASTECOACH_GOOGLE_SDK_CLIENT_IDS", '["android.apps", "ios.apps"]')
+    monkeypatch.setenv("WASTECOACH_NAVER_ACCEPT_SDK_TOKENS", "true")
+    env = AuthSettings(google_client_id="web.apps")
+    assert env.kakao_app_id is None and env.sdk_audience("kakao") == frozenset()
+    assert env.sdk_audience("google") == {"web.apps", "android.apps", "ios.apps"}
+    assert env.accepts_unchecked_sdk_tokens("naver") and not env.accepts_unchecked_sdk_tokens("kakao")
+    monkeypatch.setenv("WASTECOACH_KAKAO_APP_ID", "1001234")
+    assert AuthSettings().sdk_audience("kakao") == {"1001234"}
 
 
 def test_app_redirects_match_exactly():

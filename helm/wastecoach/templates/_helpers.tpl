@@ -90,6 +90,12 @@ WASTECOACH_LOG_JSON: "true"
 WASTECOACH_KAKAO_CLIENT_ID: {{ $c.kakaoClientId | quote }}
 WASTECOACH_NAVER_CLIENT_ID: {{ $c.naverClientId | quote }}
 WASTECOACH_GOOGLE_CLIENT_ID: {{ $c.googleClientId | quote }}
+{{- with $c.kakaoAppId }}
+{{- /* YAML numbers arrive as float64: 1001234 would print as 1.001234e+06 */}}
+WASTECOACH_KAKAO_APP_ID: {{ if kindIs "string" . }}{{ . | quote }}{{ else }}{{ . | int64 | toString | quote }}{{ end }}
+{{- end }}
+WASTECOACH_GOOGLE_SDK_CLIENT_IDS: {{ $c.googleSdkClientIds | default list | toJson | quote }}
+WASTECOACH_NAVER_ACCEPT_SDK_TOKENS: {{ $c.naverAcceptSdkTokens | default false | toString | quote }}
 {{- range $svc := list "auth" "users" "waste" "coach" "locations" }}
 {{- $comp := index $.Values.components $svc }}
 {{- if $comp }}
