@@ -58,8 +58,9 @@ def create_app(
         FastAPIInstrumentor.instrument_app(
             app, exclude_spans=["send", "receive"], excluded_urls="healthz,readyz"
         )
-    for module in (health, auth, users, scans, coach, locations):
-        app.include_router(module.router)
+    app.include_router(health.router)
+    for module in (auth, users, scans, coach, locations):
+        app.include_router(module.router, responses=errors.API_ERRORS)
 
     app.add_middleware(MeasureMiddleware)
     return app

@@ -49,6 +49,48 @@ _TITLES = {
 }
 
 
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "type": "object",
+    "description": "RFC 9457 problem details; validation errors add `errors`, upstream ones `grpc_status`.",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "grpc_status": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "loc": {"type": "array", "items": {"type": "string"}},
+                    "msg": {"type": "string"},
+                    "type": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` entries for problem+json answers (the contract the app codes against)."""
+    return {
+        status: {
+            "description": _TITLES.get(status, "Error"),
+            "content": {PROBLEM: {"schema": PROBLEM_SCHEMA}},
+        }
+        for status in statuses
+    }
+
+
+# What any /api/v1 operation may answer besides its success: the caller's mistakes (4xx; 400 is a
+# body that does not parse) and an internal service that is down or slow (502/503/504, never 500).
+API_ERRORS = problem_responses(400, 401, 403, 404, 409, 422, 429, 502, 503, 504)
+
+
 def problem(status: int, detail: str, *, headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
     body = {"type": "about:blank", "title": _TITLES.get(status, "Error"), "status": status, "detail": detail}
     body.update(extra)

@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Header, Path, Query, Request, Response, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from edge import convert, schemas
+from edge import convert, errors, schemas
 from edge.deps import ClientsDep, CurrentUser, Language, SettingsDep, as_user
 from edge.errors import ApiError
 from mesh.proto_time import from_timestamp
@@ -34,7 +34,9 @@ async def _read_limited(upload: UploadFile, limit: int) -> bytes:
     return data
 
 
-@router.post("", status_code=202, response_model=schemas.ScanAccepted)
+@router.post(
+    "", status_code=202, response_model=schemas.ScanAccepted, responses=errors.problem_responses(413)
+)
 async def create_scan(
     request: Request,
     user: CurrentUser,
@@ -129,7 +131,13 @@ async def get_scan(
     return Response(body.model_dump_json(), media_type="application/json", headers=headers)
 
 
-@router.get("/{scan_id}/events", response_class=StreamingResponse)
+@router.get(
+    "/{scan_id}/events",
+    response_class=StreamingResponse,
+    responses={
+        200: {"description": "`status` events until done or failed", "content": {"text/event-stream": {}}}
+    },
+)
 async def scan_events(
     scan_id: Annotated[str, Path(max_length=64)], request: Request, user: CurrentUser, clients: ClientsDep
 ) -> StreamingResponse:
