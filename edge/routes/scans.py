@@ -21,6 +21,8 @@ FINISHED = {"done", "failed"}
 # Pollers come back after this many seconds while a scan is pending.
 RETRY_AFTER_S = 1
 SSE_KEEPALIVE_S = 15.0
+# Without the event bus (Redis down) the stream re-reads the scan this often instead.
+SSE_POLL_S = 1.0
 
 
 def _etag(scan: waste_pb2.Scan) -> str:
@@ -162,7 +164,9 @@ async def scan_events(
                     if payload["status"] in FINISHED:
                         return
                 try:
-                    await asyncio.wait_for(incoming.get(), timeout=SSE_KEEPALIVE_S)
+                    await asyncio.wait_for(
+                        incoming.get(), timeout=SSE_KEEPALIVE_S if incoming.live else SSE_POLL_S
+                    )
                 except TimeoutError:
                     yield ": keep-alive\n\n"
                 if await request.is_disconnected():

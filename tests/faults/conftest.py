@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from tests.pipeline.conftest import stack_settings  # noqa: F401  (the real-stack fixture)
 from wastecoach.runner import Mesh
 from wastecoach.settings import AllSettings
 
@@ -41,3 +42,12 @@ def p99(samples: list[float]) -> float:
 
 def now() -> float:
     return time.perf_counter()
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
