@@ -13,23 +13,25 @@ from faststream.middlewares import AckPolicy
 from faststream.rabbit import Channel, RabbitBroker, RabbitMessage
 
 from mesh import metrics
+from mesh.errors import is_outage
 from mesh.jobs import DEAD_LETTER_QUEUE, Handler, JobContext, RetryPolicy
 from mesh.rabbit import RabbitPublisher, make_broker, retry_queue, work_queue
 
 log = logging.getLogger(__name__)
 
 
-def _attempt(message: RabbitMessage) -> int:
+def _count(message: RabbitMessage, header: str, default: int) -> int:
     try:
-        return max(1, int((message.headers or {}).get("x-attempt", 1)))
+        return max(default, int((message.headers or {}).get(header, default)))
     except (TypeError, ValueError):
-        return 1
+        return default
 
 
 def make_callback(queue: str, handler: Handler, publisher: RabbitPublisher, retry: RetryPolicy):
     async def on_message(body: dict[str, Any], msg: RabbitMessage) -> None:
-        attempt = _attempt(msg)
-        ctx = JobContext(queue, msg.message_id or "", attempt, attempt >= retry.max_attempts)
+        attempt, outages = _count(msg, "x-attempt", 1), _count(msg, "x-outages", 0)
+        final = attempt >= retry.max_attempts
+        ctx = JobContext(queue, msg.message_id or "", attempt, final, outages, retry.outage_retries)
         start = time.perf_counter()
         try:
             await handler(body, ctx)
@@ -37,7 +39,7 @@ def make_callback(queue: str, handler: Handler, publisher: RabbitPublisher, retr
             metrics.ERRORS.labels("job").inc()
             reason = f"{type(exc).__name__}: {exc}"[:1000]
             headers = {"x-original-queue": queue, "x-attempts": attempt, "x-reason": reason}
-            if ctx.final:
+            if not ctx.retried_after(exc):
                 log.error("job dead-lettered", extra={"queue": queue, "reason": reason, "attempts": attempt})
                 headers["x-failed-at"] = datetime.now(UTC).isoformat()
                 await publisher.publish(DEAD_LETTER_QUEUE, body, message_id=msg.message_id, headers=headers)
@@ -45,14 +47,17 @@ def make_callback(queue: str, handler: Handler, publisher: RabbitPublisher, retr
                 log.warning(
                     "job failed, retrying", extra={"queue": queue, "attempt": attempt, "reason": reason}
                 )
-                headers["x-attempt"] = attempt + 1
+                # An outage of what the job needs keeps its attempt count and spends the outage budget.
+                outage = is_outage(exc)
+                headers["x-attempt"] = attempt if outage else attempt + 1
+                headers["x-outages"] = outages + 1 if outage else outages
                 # Routed through the delay queue: it expires there and dead-letters back to `queue`.
                 await publisher.publish(
                     queue,
                     body,
                     message_id=msg.message_id,
                     headers=headers,
-                    expiration_s=retry.delay(attempt),
+                    expiration_s=retry.delay(outages + 1 if outage else attempt),
                     routing_queue=f"{queue}.retry",
                 )
         finally:

@@ -177,8 +177,8 @@ async def process_scan(body: dict[str, Any], ctx: JobContext, deps: ScanDeps) ->
             metadata=system_metadata(),
         )
         return
-    except Exception:
-        if ctx.final:
+    except Exception as exc:
+        if not ctx.retried_after(exc):
             await deps.waste.FailScan(
                 waste_pb2.FailScanRequest(
                     scan_id=scan_id, error_code="processing_failed", error_message=USER_MESSAGE

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import grpc
+from sqlalchemy import exc as sa_exc
 
 
 class DomainError(Exception):
@@ -39,3 +40,36 @@ class Unavailable(DomainError):
 
 class TooMany(DomainError):
     code = grpc.StatusCode.RESOURCE_EXHAUSTED
+
+
+# asyncpg classes (by name, so this module does not import a driver): the server refuses or drops
+# connections while it starts, stops or restarts.
+_DRIVER_OUTAGES = {"PostgresConnectionError", "OperatorInterventionError", "ConnectionDoesNotExistError"}
+
+
+def is_outage(exc: BaseException) -> bool:
+    """True when a backing store is unreachable right now: the caller should retry, not report a bug."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # a bounded walk down the cause chain (chains can be long, never need to be)
+        if seen is None:
+            return False
+        if isinstance(
+            seen,
+            (
+                ConnectionError,
+                TimeoutError,
+                sa_exc.OperationalError,
+                sa_exc.InterfaceError,
+                sa_exc.DisconnectionError,
+            ),
+        ):
+            return True
+        if isinstance(seen, sa_exc.DBAPIError) and seen.connection_invalidated:
+            return True
+        if isinstance(seen, grpc.RpcError) and callable(code := getattr(seen, "code", None)):
+            if code() == grpc.StatusCode.UNAVAILABLE:  # the service (or what it needs) is down
+                return True
+        if _DRIVER_OUTAGES & {cls.__name__ for cls in type(seen).__mro__}:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

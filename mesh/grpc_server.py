@@ -13,7 +13,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from mesh import metrics
-from mesh.errors import DomainError
+from mesh.errors import DomainError, is_outage
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +56,16 @@ class TimingInterceptor(grpc.aio.ServerInterceptor):
             except DomainError as exc:
                 code = exc.code.name
                 await context.abort(exc.code, exc.message)
-            except Exception:
-                code = context.code().name if context.code() is not None else "UNKNOWN"
-                raise
+            except Exception as exc:
+                if not is_outage(exc):
+                    code = context.code().name if context.code() is not None else "UNKNOWN"
+                    raise
+                # A database restarting is not a bug: callers see UNAVAILABLE and may retry.
+                code = "UNAVAILABLE"
+                log.warning("backing store unavailable", extra={"method": details.method, "error": repr(exc)})
+                await context.abort(
+                    grpc.StatusCode.UNAVAILABLE, "a backing store is unavailable, retry later"
+                )
             finally:
                 if code == "OK" and context.code() not in (None, grpc.StatusCode.OK):
                     code = context.code().name

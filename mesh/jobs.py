@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from opentelemetry import propagate, trace
 
 from mesh import metrics
+from mesh.errors import is_outage
 
 log = logging.getLogger(__name__)
 _tracer = trace.get_tracer("wastecoach.jobs")
@@ -29,22 +30,35 @@ DEAD_LETTER_QUEUE = "q.dlq"
 
 @dataclass(frozen=True)
 class RetryPolicy:
+    """`max_attempts` bounds failures of the job itself; an outage of a service or database it needs
+    (see `is_outage`) is retried on its own, longer budget: a PostgreSQL restart is not the job's fault."""
+
     max_attempts: int = 3
     base_delay_s: float = 0.5
     factor: float = 4.0
+    outage_retries: int = 40
+    max_delay_s: float = 5.0
 
     def delay(self, attempt: int) -> float:
-        return self.base_delay_s * self.factor ** (attempt - 1)
+        return min(self.base_delay_s * self.factor ** (attempt - 1), self.max_delay_s)
 
 
 @dataclass(frozen=True)
 class JobContext:
-    """What a handler knows about its delivery; `final` means no retry follows a failure."""
+    """What a handler knows about its delivery; `final` means no retry follows a failure of the job."""
 
     queue: str
     message_id: str
     attempt: int
     final: bool
+    outages: int = 0
+    outage_retries: int = 0
+
+    def retried_after(self, exc: BaseException) -> bool:
+        """Whether another delivery follows this failure (decided the same way by every broker)."""
+        if is_outage(exc):
+            return self.outages < self.outage_retries
+        return not self.final
 
 
 Handler = Callable[[dict[str, Any], JobContext], Awaitable[None]]
@@ -73,6 +87,7 @@ class _Entry:
     message_id: str = field(compare=False)
     body: dict[str, Any] = field(compare=False)
     attempt: int = field(compare=False, default=1)
+    outages: int = field(compare=False, default=0)
     # W3C trace context of the publisher, as RabbitMQ carries it in headers.
     carrier: dict[str, str] = field(compare=False, default_factory=dict)
 
@@ -110,9 +125,10 @@ class InProcessBroker:
         attempt: int,
         priority: int | None,
         carrier: dict[str, str] | None = None,
+        outages: int = 0,
     ) -> None:
         level = priority if priority is not None else QUEUE_PRIORITY[queue]
-        entry = _Entry((-level, next(self._seq)), queue, message_id, body, attempt, carrier or {})
+        entry = _Entry((-level, next(self._seq)), queue, message_id, body, attempt, outages, carrier or {})
         self._queue.put_nowait(entry)
         metrics.QUEUE_DEPTH.labels(queue).inc()
 
@@ -149,7 +165,9 @@ class InProcessBroker:
             self._dead(entry, "no consumer for this queue")
             return
         final = entry.attempt >= self._retry.max_attempts
-        ctx = JobContext(entry.queue, entry.message_id, entry.attempt, final)
+        ctx = JobContext(
+            entry.queue, entry.message_id, entry.attempt, final, entry.outages, self._retry.outage_retries
+        )
         start = time.perf_counter()
         span = _tracer.start_as_current_span(
             f"{entry.queue} process", context=propagate.extract(entry.carrier), kind=trace.SpanKind.CONSUMER
@@ -160,18 +178,22 @@ class InProcessBroker:
         except Exception as exc:
             metrics.ERRORS.labels("job").inc()
             reason = f"{type(exc).__name__}: {exc}"
-            if final:
+            if not ctx.retried_after(exc):
                 self._dead(entry, reason)
             else:
                 log.warning("job failed, will retry", extra={"queue": entry.queue, "attempt": entry.attempt})
-                await self._retry_later(entry)
+                await self._retry_later(entry, outage=is_outage(exc))
         finally:
             metrics.JOB_SECONDS.labels(entry.queue).observe(time.perf_counter() - start)
 
-    async def _retry_later(self, entry: _Entry) -> None:
+    async def _retry_later(self, entry: _Entry, *, outage: bool) -> None:
+        attempt, outages = (
+            (entry.attempt, entry.outages + 1) if outage else (entry.attempt + 1, entry.outages)
+        )
+
         async def later() -> None:
-            await asyncio.sleep(self._retry.delay(entry.attempt))
-            self._put(entry.queue, entry.message_id, entry.body, entry.attempt + 1, None, entry.carrier)
+            await asyncio.sleep(self._retry.delay(outages if outage else entry.attempt))
+            self._put(entry.queue, entry.message_id, entry.body, attempt, None, entry.carrier, outages)
 
         # Keep a reference so the retry is not garbage-collected mid-sleep.
         task = asyncio.create_task(later())

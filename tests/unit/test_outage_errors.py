@@ -1,0 +1,48 @@
+"""Which failures count as a backing-store outage (UNAVAILABLE) rather than a bug (UNKNOWN)."""
+
+import sqlite3
+
+import asyncpg
+import pytest
+from sqlalchemy import exc as sa_exc
+
+from mesh.errors import is_outage
+
+
+def _wrapped(inner: BaseException) -> BaseException:
+    try:
+        try:
+            raise inner
+        except BaseException as cause:
+            raise RuntimeError("while saving a scan") from cause
+    except RuntimeError as outer:
+        return outer
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        ConnectionRefusedError(111, "Connect call failed"),
+        asyncpg.exceptions.CannotConnectNowError("the database system is shutting down"),
+        asyncpg.exceptions.AdminShutdownError("terminating connection due to administrator command"),
+        asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed in the middle of operation"),
+        sa_exc.OperationalError("SELECT 1", {}, sqlite3.OperationalError("database is locked")),
+        _wrapped(ConnectionResetError()),
+    ],
+)
+def test_unreachable_database_is_an_outage(exc):
+    assert is_outage(exc)
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        ValueError("bad category"),
+        FileNotFoundError("image missing"),
+        asyncpg.exceptions.UniqueViolationError("duplicate key"),
+        sa_exc.IntegrityError("INSERT", {}, sqlite3.IntegrityError("UNIQUE constraint failed")),
+        _wrapped(KeyError("scan_id")),
+    ],
+)
+def test_bugs_and_bad_data_are_not_outages(exc):
+    assert not is_outage(exc)
