@@ -103,7 +103,9 @@ class Mesh:
         await self.consumer.start()
 
     async def _serve(self, app, host: str, port: int) -> str:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # proto IPPROTO_TCP, not 0: asyncio only sets TCP_NODELAY on connections of such a socket,
+        # and without it Nagle + delayed ACK add ~40 ms to every keep-alive response.
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
         config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="on")
