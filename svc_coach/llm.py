@@ -6,6 +6,7 @@ an error, an empty answer, or an answer the grounding check rejects.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from dataclasses import replace
@@ -51,9 +52,10 @@ def _entry(g: Guidance, language: str) -> dict:
 
 
 class LlmWriter:
-    def __init__(self, client: openai.AsyncOpenAI, model: str) -> None:
+    def __init__(self, client: openai.AsyncOpenAI, model: str, budget_s: float = 6.0) -> None:
         self.client = client
         self.model = model
+        self.budget_s = budget_s
 
     @classmethod
     def from_settings(cls, settings: CoachSettings) -> LlmWriter | None:
@@ -65,7 +67,7 @@ class LlmWriter:
             timeout=settings.llm_timeout_s,
             max_retries=settings.llm_max_retries,
         )
-        return cls(client, settings.openai_model)
+        return cls(client, settings.openai_model, settings.llm_budget_s)
 
     async def close(self) -> None:
         await self.client.close()
@@ -73,13 +75,14 @@ class LlmWriter:
     async def _complete(self, system: str, user: str) -> str | None:
         try:
             with LLM_SECONDS.time():
-                response = await self.client.chat.completions.create(
-                    model=self.model,
-                    messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
-                    temperature=0.2,
-                    max_tokens=400,
-                )
-        except openai.APITimeoutError:
+                async with asyncio.timeout(self.budget_s):
+                    response = await self.client.chat.completions.create(
+                        model=self.model,
+                        messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
+                        temperature=0.2,
+                        max_tokens=400,
+                    )
+        except (openai.APITimeoutError, TimeoutError):
             reason = "timeout"
         except openai.RateLimitError:
             reason = "rate_limited"

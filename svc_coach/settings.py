@@ -11,9 +11,11 @@ class CoachSettings(MeshSettings):
     # Any OpenAI-compatible endpoint (e.g. a local gateway); unset means api.openai.com.
     openai_base_url: str | None = None
     openai_model: str = "gpt-4o-mini"
-    llm_timeout_s: float = 8.0
+    llm_timeout_s: float = 4.0
     # The client retries 429s and timeouts itself (honouring Retry-After) this many times.
     llm_max_retries: int = 2
+    # All tries together stay under the callers' 10 s gRPC deadline: past it the KB text is served.
+    llm_budget_s: float = 6.0
 
     @property
     def llm_enabled(self) -> bool:

@@ -133,3 +133,27 @@ def test_grounding_check(kb, item_id, answer, ok):
     language = "en" if answer.isascii() else "ko"
     g = compose(kb, "", kb.items[item_id], Flags(), "", language)
     assert (grounding.check(answer, kb, g) == []) is ok, grounding.check(answer, kb, g)
+
+
+async def test_the_overall_budget_cuts_retries_short_of_the_callers_deadline(fake, kb, tmp_path):
+    from svc_coach.llm import LlmWriter
+
+    # Three tries of 2 s would outlast the budget: the budget, not the tries, bounds the wait.
+    settings = CoachSettings(
+        data_dir=tmp_path,
+        openai_api_key="test-key",
+        openai_base_url=fake.base_url,
+        llm_timeout_s=2.0,
+        llm_max_retries=2,
+        llm_budget_s=1.0,
+    )
+    writer = LlmWriter.from_settings(settings)
+    fake.mode, fake.slow_s = "slow", 3.0
+    kb_text = compose(kb, "", kb.items["pizza_box"], Flags(), "", "ko")
+    started = time.monotonic()
+    try:
+        g = await writer.guidance(kb_text, kb, "ko")
+    finally:
+        await writer.close()
+    assert g.composed_by == "kb" and g.coaching == kb_text.coaching
+    assert 0.9 < time.monotonic() - started < 1.8
