@@ -52,10 +52,16 @@ async def main() -> None:
             reply = await http.get("/api/v1/users/me", headers=headers)
             assert reply.status_code == 200
 
+        async def floor_call() -> None:
+            # No gRPC, no auth: what the in-process HTTP client and ASGI plumbing alone cost.
+            reply = await http.get("/healthz")
+            assert reply.status_code == 200
+
         results = {}
         for name, call in (
             ("gRPC direct (baseline)", grpc_call),
             ("REST via edge (ASGI, no socket)", rest_call),
+            ("HTTP client floor: GET /healthz", floor_call),
         ):
             for _ in range(WARMUP):
                 await call()
@@ -68,7 +74,7 @@ async def main() -> None:
         await channel.close()
     for component in components:
         await component.stop(0)
-    base, edge = results.values()
+    base, edge, floor = results.values()
     print(f"# edge overhead — {machine()}")
     for name, stats in results.items():
         print(line(name, stats))
@@ -76,6 +82,10 @@ async def main() -> None:
     print(
         f"edge overhead p50 {overhead:.3f} ms (target < 1 ms: {'met' if overhead < 1 else 'NOT met'}); "
         f"ratio p50 {edge['p50_ms'] / base['p50_ms']:.2f}x, p99 {edge['p99_ms'] / base['p99_ms']:.2f}x"
+    )
+    print(
+        f"of which the HTTP client + ASGI floor p50 {floor['p50_ms']:.3f} ms; "
+        f"edge work net of it (auth, routing, validation, JSON) p50 {overhead - floor['p50_ms']:.3f} ms"
     )
 
 

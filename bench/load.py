@@ -78,8 +78,11 @@ def main() -> int:
     print(f"# load: {USERS} users for {DURATION} against wastecoach up — {machine()}")
     print(f"{'route':<36} {'reqs':>6} {'fail':>5} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")
     for row in rows:
+        # Locust 2.2x calls the column "Method", later releases "Type"; some names carry it already.
+        method = row.get("Type") or row.get("Method") or ""
+        label = row["Name"] if row["Name"].startswith(method) else f"{method} {row['Name']}"
         print(
-            f"{row['Method'] + ' ' + row['Name'] if row['Method'] else row['Name']:<36} "
+            f"{label:<36} "
             f"{row['Request Count']:>6} {row['Failure Count']:>5} {float(row['Requests/s']):>7.1f} "
             f"{row['50%']:>7} {row['95%']:>7} {row['99%']:>7}"
         )
