@@ -57,20 +57,22 @@ async def main() -> None:
             reply = await http.get("/healthz")
             assert reply.status_code == 200
 
-        results = {}
-        for name, call in (
-            ("gRPC direct (baseline)", grpc_call),
-            ("REST via edge (ASGI, no socket)", rest_call),
-            ("HTTP client floor: GET /healthz", floor_call),
-        ):
+        calls = {
+            "gRPC direct (baseline)": grpc_call,
+            "REST via edge (ASGI, no socket)": rest_call,
+            "HTTP client floor: GET /healthz": floor_call,
+        }
+        for call in calls.values():
             for _ in range(WARMUP):
                 await call()
-            samples = []
-            for _ in range(N):
+        # Interleaved, so a noisy neighbour on a shared VM slows all three alike, not one phase.
+        samples: dict[str, list[float]] = {name: [] for name in calls}
+        for _ in range(N):
+            for name, call in calls.items():
                 start = time.perf_counter()
                 await call()
-                samples.append(time.perf_counter() - start)
-            results[name] = summary(samples)
+                samples[name].append(time.perf_counter() - start)
+        results = {name: summary(values) for name, values in samples.items()}
         await channel.close()
     for component in components:
         await component.stop(0)
