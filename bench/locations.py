@@ -119,16 +119,24 @@ async def load(url: str, points: list[DropOff]) -> tuple[LocationsRepo, object, 
     return repo, engine, time.perf_counter() - start
 
 
-async def timed(repo: LocationsRepo, qs: list[NearbyQuery], brute: BruteForce) -> tuple[list[float], int]:
+async def timed(repos: dict[str, LocationsRepo], qs: list[NearbyQuery], brute: BruteForce):
+    """Each query on every backend in turn (interleaved), so a noisy neighbour on a shared VM slows
+    all of them alike instead of one phase; each answer is checked against brute force."""
     for q in qs[:50]:  # warm caches and prepared statements
-        await repo.find_nearby(q)
-    samples, mismatches = [], 0
+        for repo in repos.values():
+            await repo.find_nearby(q)
+    samples: dict[str, list[float]] = {name: [] for name in (*repos, "numpy")}
+    mismatches = dict.fromkeys(repos, 0)
     for q in qs:
         start = time.perf_counter()
-        found = await repo.find_nearby(q)
-        samples.append(time.perf_counter() - start)
-        if [f.place.id for f in found] != brute.numpy(q):
-            mismatches += 1
+        expected = brute.numpy(q)
+        samples["numpy"].append(time.perf_counter() - start)
+        for name, repo in repos.items():
+            start = time.perf_counter()
+            found = await repo.find_nearby(q)
+            samples[name].append(time.perf_counter() - start)
+            if [f.place.id for f in found] != expected:
+                mismatches[name] += 1
     return samples, mismatches
 
 
@@ -136,41 +144,38 @@ async def main(n_points: int, n_queries: int, radius: int) -> None:
     points = synthetic(n_points)
     qs = queries(n_queries, radius)
     brute = BruteForce(points)
-    # The bench itself holds 100k Python objects that a service never would; without this, full
-    # cyclic-GC passes over them land inside timed queries and dominate p99.
-    gc.collect()
-    gc.freeze()
     print(f"{n_points} points over Seoul, {n_queries} nearest-20 queries, radius {radius} m, random category")
-
-    np_samples, py_samples = [], []
-    for q in qs:
-        start = time.perf_counter()
-        brute.numpy(q)
-        np_samples.append(time.perf_counter() - start)
+    py_samples = []
     for q in qs[:30]:
         start = time.perf_counter()
         brute.python(q)
         py_samples.append(time.perf_counter() - start)
 
-    results: dict[str, tuple[float, float]] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        repo, engine, seconds = await load(f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}", points)
-        print(f"loaded SQLite in {seconds:.1f} s")
-        sqlite_samples, sqlite_bad = await timed(repo, qs, brute)
-        await engine.dispose()
-
     name = f"wc_bench_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(PG_ADMIN)
     await admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        url = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://") + f"/{name}"
-        repo, engine, seconds = await load(url, points)
-        print(f"loaded PostgreSQL in {seconds:.1f} s")
-        pg_samples, pg_bad = await timed(repo, qs, brute)
-        await engine.dispose()
+        with tempfile.TemporaryDirectory() as tmp:
+            sqlite_repo, sqlite_engine, seconds = await load(
+                f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}", points
+            )
+            print(f"loaded SQLite in {seconds:.1f} s")
+            url = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://") + f"/{name}"
+            pg_repo, pg_engine, seconds = await load(url, points)
+            print(f"loaded PostgreSQL in {seconds:.1f} s")
+            # The bench itself holds 100k Python objects that a service never would; without this,
+            # full cyclic-GC passes over them land inside timed queries and dominate p99.
+            gc.collect()
+            gc.freeze()
+            samples, bad = await timed({"sqlite": sqlite_repo, "postgres": pg_repo}, qs, brute)
+            await sqlite_engine.dispose()
+            await pg_engine.dispose()
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+    sqlite_samples, pg_samples, np_samples = samples["sqlite"], samples["postgres"], samples["numpy"]
+    sqlite_bad, pg_bad = bad["sqlite"], bad["postgres"]
+    results: dict[str, tuple[float, float]] = {}
 
     print("latency per query (repository call, end to end through SQLAlchemy async):")
     results["sqlite"] = line("SQLite R*Tree", sqlite_samples)
