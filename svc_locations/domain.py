@@ -172,9 +172,10 @@ def rank(candidates: list[DropOff], lat: float, lon: float, radius_m: float, cat
 def rank_keys(
     rows: Sequence[Sequence[Any]], lat: float, lon: float, radius_m: float
 ) -> list[tuple[float, str, int]]:
-    """`rank` for (pk, id, lat, lon) rows already filtered by category: (distance, id, pk), nearest first."""
+    """`rank` for (pk, id, lat, lon, …) rows filtered by category: (distance, id, pk), nearest first."""
     hits = []
-    for pk, pid, plat, plon in rows:
+    for row in rows:
+        pk, pid, plat, plon = row[0], row[1], row[2], row[3]
         distance = haversine_m(lat, lon, plat, plon)
         if distance <= radius_m:
             hits.append((distance, pid, pk))

@@ -29,7 +29,7 @@ _COLUMNS = (
     "id, name, kind, lat, lon, accepts, address, opening_hours, source, licence, accepts_raw, updated_at, "
     "phone, url"
 )
-# The search reads keys and coordinates only; full rows are fetched for the final `limit` alone.
+# Without a category the search reads keys and coordinates only; full rows follow for the final `limit`.
 # SQL is written per driver (sqlite3 `?`, asyncpg `$n`) because it runs on the raw driver connection:
 # SQLAlchemy's per-statement overhead was most of the latency budget.
 _SQLITE_BOX = (
@@ -41,13 +41,18 @@ _PG_BOX = (
     "SELECT pk, id, lat, lon FROM dropoffs WHERE earth_box(ll_to_earth($1, $2), $3) @> ll_to_earth(lat, lon)"
 )
 # With a category, the per-category index answers: the filter runs inside the index, not after it.
+# A category narrows the candidates to a few dozen, so they carry their full rows (after the
+# four key columns) and the second round trip for the final rows is saved.
+_D_COLUMNS = ", ".join(f"d.{column.strip()}" for column in _COLUMNS.split(","))
 _SQLITE_CATEGORY_BOX = (
-    "SELECT d.pk, d.id, d.lat, d.lon FROM dropoff_accepts_rtree r JOIN dropoffs d ON d.pk = r.id >> 6 "
+    f"SELECT d.pk, d.id, d.lat, d.lon, d.pk, {_D_COLUMNS} "
+    "FROM dropoff_accepts_rtree r JOIN dropoffs d ON d.pk = r.id >> 6 "
     "WHERE r.min_lat <= ? AND r.max_lat >= ? AND r.min_lon <= ? AND r.max_lon >= ? "
     "AND r.min_cat <= ? AND r.max_cat >= ?"
 )
 _PG_CATEGORY_BOX = (
-    "SELECT a.pk, d.id, a.lat, a.lon FROM dropoff_accepts a JOIN dropoffs d ON d.pk = a.pk "
+    f"SELECT a.pk, d.id, a.lat, a.lon, d.pk, {_D_COLUMNS} "
+    "FROM dropoff_accepts a JOIN dropoffs d ON d.pk = a.pk "
     "WHERE a.category = $4 AND earth_box(ll_to_earth($1, $2), $3) @> ll_to_earth(a.lat, a.lon)"
 )
 _SQLITE_ROWS = f"SELECT pk, {_COLUMNS} FROM dropoffs WHERE pk IN ({{marks}})"
@@ -213,7 +218,11 @@ class LocationsRepo:
                 if domain.enough(hits, query.limit):
                     break
             top = hits[: query.limit]
-            places = await self._rows(driver, [pk for _, _, pk in top])
+            if query.category:
+                full = {row[0]: row for row in keys}
+                places = {pk: _raw_place(tuple(full[pk])[4:]) for _, _, pk in top}
+            else:
+                places = await self._rows(driver, [pk for _, _, pk in top])
         return [Found(places[pk], distance) for distance, _, pk in top]
 
     async def _candidate_keys(
