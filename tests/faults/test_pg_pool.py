@@ -4,7 +4,6 @@ one used moments before the restart fails once as an outage (UNAVAILABLE upstrea
 from __future__ import annotations
 
 import asyncio
-import time
 
 import pytest
 from sqlalchemy import text
@@ -30,7 +29,7 @@ async def test_idle_connections_are_pinged_and_replaced_after_a_restart(monkeypa
         assert await _backend_pid(engine) == first
 
         await asyncio.to_thread(_pg_ctl, "restart")
-        time.sleep(0.6)  # past the idle window: the checkout pings, finds it dead, reconnects
+        await asyncio.sleep(0.6)  # past the idle window: the checkout pings, finds it dead, reconnects
         assert await _backend_pid(engine) != first
 
         busy = await _backend_pid(engine)
