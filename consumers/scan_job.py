@@ -25,7 +25,10 @@ from vision.types import ImageRejected, Prediction
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("wastecoach.consumers")
-NEARBY_RADIUS_M = 3000
+# The nearest places that accept the item, even when they are not close: public drop-off data is
+# sparse beyond clothing bins (from Seoul City Hall the nearest point taking glass is 6 km away).
+# The ring search answers dense areas from its first 1 km ring, so the wide radius costs little.
+NEARBY_RADIUS_M = 20_000
 NEARBY_LIMIT = 5
 USER_MESSAGE = "We couldn't analyse this photo right now. Please try again in a moment."
 
