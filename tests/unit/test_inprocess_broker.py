@@ -65,3 +65,35 @@ async def test_replay_runs_a_dead_letter_again():
     await asyncio.wait_for(broker.drain(), 5)
     await broker.stop()
     assert outcomes == ["s1"] and broker.dead_letters == []
+
+
+async def test_an_outage_is_retried_on_its_own_budget_without_spending_attempts():
+    policy = RetryPolicy(max_attempts=2, base_delay_s=0.01, factor=1, outage_retries=3)
+    broker = InProcessBroker(workers=1, retry=policy)
+    contexts: list[JobContext] = []
+
+    async def flaky(body: dict, ctx: JobContext) -> None:
+        contexts.append(ctx)
+        if body["scan_id"] == "down" or len(contexts) <= 2:
+            raise ConnectionRefusedError(111, "database restarting")
+
+    broker.subscribe("q.ai", flaky)
+    await broker.start()
+    # Two outages, then success: more failures than max_attempts, yet no dead letter.
+    await broker.publish("q.ai", {"scan_id": "heals"}, message_id="m1")
+    for _ in range(200):
+        if len(contexts) == 3:
+            break
+        await asyncio.sleep(0.01)
+    assert [(c.attempt, c.outages) for c in contexts] == [(1, 0), (1, 1), (1, 2)]
+    # A lasting outage ends in a dead letter once its own budget is spent.
+    contexts.clear()
+    await broker.publish("q.ai", {"scan_id": "down"}, message_id="m2")
+    for _ in range(300):
+        if broker.dead_letters:
+            break
+        await asyncio.sleep(0.01)
+    await broker.stop()
+    assert [c.outages for c in contexts] == [0, 1, 2, 3]
+    assert [d.message_id for d in broker.dead_letters] == ["m2"]
+    assert "database restarting" in broker.dead_letters[0].reason
