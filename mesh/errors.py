@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import grpc
 from sqlalchemy import exc as sa_exc
 
@@ -45,6 +47,13 @@ class TooMany(DomainError):
 # asyncpg classes (by name, so this module does not import a driver): the server refuses or drops
 # connections while it starts, stops or restarts.
 _DRIVER_OUTAGES = {"PostgresConnectionError", "OperatorInterventionError", "ConnectionDoesNotExistError"}
+# sqlite3 reports a missing table or bad SQL as OperationalError too: only these are passing states.
+_SQLITE_PASSING = (
+    "database is locked",
+    "database table is locked",
+    "unable to open database",
+    "disk i/o error",
+)
 
 
 def is_outage(exc: BaseException) -> bool:
@@ -53,6 +62,10 @@ def is_outage(exc: BaseException) -> bool:
     for _ in range(8):  # a bounded walk down the cause chain (chains can be long, never need to be)
         if seen is None:
             return False
+        if isinstance(seen, sqlite3.Error):
+            return any(state in str(seen).lower() for state in _SQLITE_PASSING)
+        if isinstance(seen, sa_exc.DBAPIError) and isinstance(seen.orig, sqlite3.Error):
+            return any(state in str(seen.orig).lower() for state in _SQLITE_PASSING)
         if isinstance(
             seen,
             (

@@ -41,6 +41,7 @@ def test_unreachable_database_is_an_outage(exc):
         FileNotFoundError("image missing"),
         asyncpg.exceptions.UniqueViolationError("duplicate key"),
         sa_exc.IntegrityError("INSERT", {}, sqlite3.IntegrityError("UNIQUE constraint failed")),
+        sa_exc.OperationalError("SELECT * FROM scans", {}, sqlite3.OperationalError("no such table: scans")),
         _wrapped(KeyError("scan_id")),
     ],
 )
