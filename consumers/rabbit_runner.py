@@ -57,7 +57,7 @@ def make_callback(queue: str, handler: Handler, publisher: RabbitPublisher, retr
                     body,
                     message_id=msg.message_id,
                     headers=headers,
-                    expiration_s=retry.delay(outages + 1 if outage else attempt),
+                    expiration_s=retry.outage_delay(outages + 1) if outage else retry.delay(attempt),
                     routing_queue=f"{queue}.retry",
                 )
         finally:

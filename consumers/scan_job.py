@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from opentelemetry import trace
@@ -30,6 +31,7 @@ tracer = trace.get_tracer("wastecoach.consumers")
 # The ring search answers dense areas from its first 1 km ring, so the wide radius costs little.
 NEARBY_RADIUS_M = 20_000
 NEARBY_LIMIT = 5
+PREDICTIONS_KEPT = 512
 USER_MESSAGE = "We couldn't analyse this photo right now. Please try again in a moment."
 
 
@@ -44,6 +46,14 @@ class ScanDeps:
     locations: locations_pb2_grpc.LocationsServiceStub
     users: users_pb2_grpc.UsersServiceStub
     vision: Vision
+    # The last predictions by scan id: a retry after an outage of a later step (coach, locations,
+    # saving the result) reuses the answer instead of paying for the cloud call again.
+    predictions: OrderedDict[str, Prediction] = field(default_factory=OrderedDict)
+
+    def remember(self, scan_id: str, prediction: Prediction) -> None:
+        self.predictions[scan_id] = prediction
+        while len(self.predictions) > PREDICTIONS_KEPT:
+            self.predictions.popitem(last=False)
 
 
 async def _record_history(deps: ScanDeps, scan: waste_pb2.Scan) -> None:
@@ -109,8 +119,11 @@ async def _nearby(deps: ScanDeps, scan: waste_pb2.Scan, category: str) -> list[w
     ]
 
 
-async def analyse(deps: ScanDeps, scan: waste_pb2.Scan, image: bytes) -> waste_pb2.ScanResult:
-    prediction = await _classify(deps, image, scan.hint)
+async def analyse(
+    deps: ScanDeps, scan: waste_pb2.Scan, image: bytes, reuse: bool = False
+) -> waste_pb2.ScanResult:
+    prediction = (reuse and deps.predictions.get(scan.scan_id)) or await _classify(deps, image, scan.hint)
+    deps.remember(scan.scan_id, prediction)
     hint = await _hint_match(deps, scan.hint, scan.language)
     decision = decide(prediction.category_probs, hint, prediction.needs_confirmation)
     own_item = decision.category == prediction.category and not decision.item
@@ -170,7 +183,7 @@ async def process_scan(body: dict[str, Any], ctx: JobContext, deps: ScanDeps) ->
                 waste_pb2.GetScanImageRequest(scan_id=scan_id), metadata=system_metadata()
             )
         ).image
-        result = await analyse(deps, scan, image)
+        result = await analyse(deps, scan, image, reuse=ctx.outages > 0)
     except ImageRejected as rejected:
         # The photo itself is the problem: retrying cannot help, tell the user why.
         await deps.waste.FailScan(
@@ -192,4 +205,5 @@ async def process_scan(body: dict[str, Any], ctx: JobContext, deps: ScanDeps) ->
     done = await deps.waste.CompleteScan(
         waste_pb2.CompleteScanRequest(scan_id=scan_id, result=result), metadata=system_metadata()
     )
+    deps.predictions.pop(scan_id, None)
     await _record_history(deps, done.scan)

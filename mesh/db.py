@@ -56,19 +56,25 @@ PING_AFTER_IDLE_S = 2.0
 
 
 def _ping_when_idle(engine: AsyncEngine) -> None:
-    """Ping a pooled connection on checkout only when it sat idle; a dead one is replaced (the pool
-    retries on DisconnectionError), so a database restart costs at most the queries in flight."""
+    """Ping a pooled connection on checkout only when it sat idle; a closed or dead one is replaced
+    (the pool retries on DisconnectionError), so a restart costs at most the queries in flight."""
     dialect = engine.sync_engine.dialect
 
     def fresh(_dbapi_connection: Any, record: Any) -> None:
         record.info["used_at"] = time.monotonic()
 
     def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        # Free, no round trip: the driver already knows when the server closed it (code that used the
+        # raw driver connection bypassed SQLAlchemy, which then never invalidated it).
+        closed = getattr(getattr(dbapi_connection, "driver_connection", None), "is_closed", None)
+        if callable(closed) and closed():
+            raise sa_exc.InvalidatePoolError("connection closed by the server")
         if time.monotonic() - record.info.get("used_at", 0.0) > PING_AFTER_IDLE_S:
             try:
                 dialect.do_ping(dbapi_connection)
             except Exception as exc:
-                raise sa_exc.DisconnectionError(str(exc)) from exc
+                # As pool_pre_ping does: the server went away, so every older connection is stale too.
+                raise sa_exc.InvalidatePoolError(str(exc)) from exc
         record.info["used_at"] = time.monotonic()
 
     event.listen(engine.sync_engine, "connect", fresh)

@@ -45,8 +45,17 @@ class TooMany(DomainError):
 
 
 # asyncpg classes (by name, so this module does not import a driver): the server refuses or drops
-# connections while it starts, stops or restarts.
-_DRIVER_OUTAGES = {"PostgresConnectionError", "OperatorInterventionError", "ConnectionDoesNotExistError"}
+# connections while it starts, stops or restarts (SQLSTATE class 08, 57P01-57P03).
+_DRIVER_OUTAGES = {
+    "PostgresConnectionError",
+    "AdminShutdownError",
+    "CrashShutdownError",
+    "CannotConnectNowError",
+    "ConnectionDoesNotExistError",
+}
+# A statement timeout or cancel (57014) is about the query, not the server: retrying it 40 times
+# would only repeat the slow query.
+_DRIVER_NOT_OUTAGES = {"QueryCanceledError"}
 # sqlite3 reports a missing table or bad SQL as OperationalError too: only these are passing states.
 _SQLITE_PASSING = (
     "database is locked",
@@ -56,16 +65,31 @@ _SQLITE_PASSING = (
 )
 
 
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and what caused it (explicit cause, or context unless suppressed), bounded."""
+    chain: list[BaseException] = []
+    seen: BaseException | None = exc
+    while seen is not None and len(chain) < 8 and seen not in chain:
+        chain.append(seen)
+        seen = seen.__cause__ or (None if seen.__suppress_context__ else seen.__context__)
+    return chain
+
+
+def _names(exc: BaseException) -> set[str]:
+    return {cls.__name__ for cls in type(exc).__mro__}
+
+
 def is_outage(exc: BaseException) -> bool:
     """True when a backing store is unreachable right now: the caller should retry, not report a bug."""
-    seen: BaseException | None = exc
-    for _ in range(8):  # a bounded walk down the cause chain (chains can be long, never need to be)
-        if seen is None:
+    chain = _chain(exc)
+    # The driver's own error decides first: wrappers (SQLAlchemy's OperationalError) are too broad.
+    for seen in chain:
+        driver = seen.orig if isinstance(seen, sa_exc.DBAPIError) else seen
+        if isinstance(driver, sqlite3.Error):
+            return any(state in str(driver).lower() for state in _SQLITE_PASSING)
+        if _DRIVER_NOT_OUTAGES & (_names(seen) | _names(driver)):
             return False
-        if isinstance(seen, sqlite3.Error):
-            return any(state in str(seen).lower() for state in _SQLITE_PASSING)
-        if isinstance(seen, sa_exc.DBAPIError) and isinstance(seen.orig, sqlite3.Error):
-            return any(state in str(seen.orig).lower() for state in _SQLITE_PASSING)
+    for seen in chain:
         if isinstance(
             seen,
             (
@@ -82,7 +106,10 @@ def is_outage(exc: BaseException) -> bool:
         if isinstance(seen, grpc.RpcError) and callable(code := getattr(seen, "code", None)):
             if code() == grpc.StatusCode.UNAVAILABLE:  # the service (or what it needs) is down
                 return True
-        if _DRIVER_OUTAGES & {cls.__name__ for cls in type(seen).__mro__}:
+        names = _names(seen)
+        if _DRIVER_OUTAGES & names:
             return True
-        seen = seen.__cause__ or seen.__context__
+        # asyncpg raises its InterfaceError on a connection the server already closed.
+        if "InterfaceError" in names and "connection is closed" in str(seen):
+            return True
     return False

@@ -37,10 +37,14 @@ class RetryPolicy:
     base_delay_s: float = 0.5
     factor: float = 4.0
     outage_retries: int = 40
-    max_delay_s: float = 5.0
+    max_outage_delay_s: float = 5.0
 
     def delay(self, attempt: int) -> float:
-        return min(self.base_delay_s * self.factor ** (attempt - 1), self.max_delay_s)
+        return self.base_delay_s * self.factor ** (attempt - 1)
+
+    def outage_delay(self, outages: int) -> float:
+        """Backoff between outage retries, capped so service resumes within seconds of recovery."""
+        return min(self.delay(outages), self.max_outage_delay_s)
 
 
 @dataclass(frozen=True)
@@ -192,7 +196,8 @@ class InProcessBroker:
         )
 
         async def later() -> None:
-            await asyncio.sleep(self._retry.delay(outages if outage else entry.attempt))
+            wait_s = self._retry.outage_delay(outages) if outage else self._retry.delay(entry.attempt)
+            await asyncio.sleep(wait_s)
             self._put(entry.queue, entry.message_id, entry.body, attempt, None, entry.carrier, outages)
 
         # Keep a reference so the retry is not garbage-collected mid-sleep.

@@ -41,20 +41,29 @@ _PG_BOX = (
     "SELECT pk, id, lat, lon FROM dropoffs WHERE earth_box(ll_to_earth($1, $2), $3) @> ll_to_earth(lat, lon)"
 )
 # With a category, the per-category index answers: the filter runs inside the index, not after it.
-# A category narrows the candidates to a few dozen, so they carry their full rows (after the
-# four key columns) and the second round trip for the final rows is saved.
+# In the first ring a category narrows the candidates to a few dozen, so they carry their full rows
+# (after the four key columns) and the second round trip for the final rows is saved. Wider rings
+# in sparse areas can match thousands: those read keys only.
 _D_COLUMNS = ", ".join(f"d.{column.strip()}" for column in _COLUMNS.split(","))
 _SQLITE_CATEGORY_BOX = (
-    f"SELECT d.pk, d.id, d.lat, d.lon, d.pk, {_D_COLUMNS} "
+    "SELECT d.pk, d.id, d.lat, d.lon{full} "
     "FROM dropoff_accepts_rtree r JOIN dropoffs d ON d.pk = r.id >> 6 "
     "WHERE r.min_lat <= ? AND r.max_lat >= ? AND r.min_lon <= ? AND r.max_lon >= ? "
     "AND r.min_cat <= ? AND r.max_cat >= ?"
 )
 _PG_CATEGORY_BOX = (
-    f"SELECT a.pk, d.id, a.lat, a.lon, d.pk, {_D_COLUMNS} "
+    "SELECT a.pk, d.id, a.lat, a.lon{full} "
     "FROM dropoff_accepts a JOIN dropoffs d ON d.pk = a.pk "
     "WHERE a.category = $4 AND earth_box(ll_to_earth($1, $2), $3) @> ll_to_earth(a.lat, a.lon)"
 )
+_FULL = f", d.pk, {_D_COLUMNS}"
+_CATEGORY_SQL = {
+    (postgres, full): (_PG_CATEGORY_BOX if postgres else _SQLITE_CATEGORY_BOX).format(
+        full=_FULL if full else ""
+    )
+    for postgres in (False, True)
+    for full in (False, True)
+}
 _SQLITE_ROWS = f"SELECT pk, {_COLUMNS} FROM dropoffs WHERE pk IN ({{marks}})"
 _PG_ROWS = f"SELECT pk, {_COLUMNS} FROM dropoffs WHERE pk = ANY($1::int[])"
 
@@ -212,13 +221,15 @@ class LocationsRepo:
         async with self.engine.connect() as conn:
             driver = (await conn.get_raw_connection()).driver_connection
             hits: list[tuple[float, str, int]] = []
-            for ring in domain.search_radii(query.radius_m, self.first_ring_m):
-                keys = await self._candidate_keys(driver, query.lat, query.lon, ring, query.category)
+            full = False
+            for number, ring in enumerate(domain.search_radii(query.radius_m, self.first_ring_m)):
+                full = bool(query.category) and number == 0
+                keys = await self._candidate_keys(driver, query.lat, query.lon, ring, query.category, full)
                 hits = domain.rank_keys(keys, query.lat, query.lon, ring)
                 if domain.enough(hits, query.limit):
                     break
             top = hits[: query.limit]
-            if query.category:
+            if full:
                 full = {row[0]: row for row in keys}
                 places = {pk: _raw_place(tuple(full[pk])[4:]) for _, _, pk in top}
             else:
@@ -226,18 +237,18 @@ class LocationsRepo:
         return [Found(places[pk], distance) for distance, _, pk in top]
 
     async def _candidate_keys(
-        self, driver: Any, lat: float, lon: float, radius_m: float, category: str
+        self, driver: Any, lat: float, lon: float, radius_m: float, category: str, full: bool
     ) -> Sequence[Sequence[Any]]:
         if self.postgres:
             args: list[Any] = [lat, lon, radius_m * _PG_BOX_SCALE + 1.0]
             if category:
-                return await driver.fetch(_PG_CATEGORY_BOX, *args, category)
+                return await driver.fetch(_CATEGORY_SQL[True, full], *args, category)
             return await driver.fetch(_PG_BOX, *args)
         box = domain.bounding_box(lat, lon, radius_m)
         params: list[Any] = [box.max_lat, box.min_lat, box.max_lon, box.min_lon]
         if category:
             number = domain.CATEGORIES.index(category)
-            return await driver.execute_fetchall(_SQLITE_CATEGORY_BOX, [*params, number, number])
+            return await driver.execute_fetchall(_CATEGORY_SQL[False, full], [*params, number, number])
         return await driver.execute_fetchall(_SQLITE_BOX, params)
 
     async def _rows(self, driver: Any, pks: list[int]) -> dict[int, DropOff]:

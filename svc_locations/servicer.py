@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 import grpc
 
-from mesh.errors import Conflict, InvalidInput, NotFound, Unavailable
+from mesh.errors import Conflict, InvalidInput, NotFound, TooMany, Unavailable
 from mesh.identity import require_system
 from protos.wastecoach.locations.v1 import locations_pb2 as pb
 from protos.wastecoach.locations.v1 import locations_pb2_grpc
@@ -67,8 +67,10 @@ class LocationsServicer(locations_pb2_grpc.LocationsServiceServicer):
             result = await sync_places(
                 client, self.repo, request.query, request.lat, request.lon, request.radius_m, request.category
             )
-        except (KakaoRateLimited, KakaoUnavailable) as exc:
-            # Transient: the q.api job retries with backoff.
+        except KakaoRateLimited as exc:
+            # A quota, not an outage: the q.api job's few backed-off attempts, not the outage budget.
+            raise TooMany(f"Kakao Local: {exc}") from exc
+        except KakaoUnavailable as exc:
             raise Unavailable(f"Kakao Local: {exc}") from exc
         except KakaoError as exc:
             raise InvalidInput(f"Kakao Local refused the request: {exc}") from exc

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from tests.pipeline.conftest import stack_settings  # noqa: F401  (the real-stack fixture)
 from wastecoach.runner import Mesh
@@ -51,3 +53,14 @@ def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def pg_ctl(action: str) -> None:
+    """Stop, start or restart this machine's PostgreSQL cluster (the tests' database server)."""
+    version = sorted(p.name for p in Path("/etc/postgresql").iterdir())[-1]
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", action],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
-from pathlib import Path
 
 import httpx
 
-from tests.faults.conftest import verdict
+from tests.faults.conftest import pg_ctl, verdict
 from tests.mesh.conftest import photo
 from tests.pipeline.conftest import eventually, login
 from wastecoach.runner import Mesh
@@ -26,16 +24,6 @@ class SlowVision:
     async def classify(self, data, hint=None):
         await asyncio.sleep(1.5)
         return await self.real.classify(data, hint)
-
-
-def _pg_ctl(action: str) -> None:
-    version = sorted(p.name for p in Path("/etc/postgresql").iterdir())[-1]
-    subprocess.run(
-        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", action],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
 
 
 async def test_postgres_restart_under_load_loses_no_accepted_scan(stack_settings):
@@ -72,11 +60,11 @@ async def test_postgres_restart_under_load_loses_no_accepted_scan(stack_settings
             await asyncio.sleep(2.0)
             before = len(accepted)
             pending_at_stop = len(accepted) - await _count_done(http, headers, accepted)
-            await asyncio.to_thread(_pg_ctl, "stop")
+            await asyncio.to_thread(pg_ctl, "stop")
             try:
                 await asyncio.sleep(DOWN_S)
             finally:
-                await asyncio.to_thread(_pg_ctl, "start")
+                await asyncio.to_thread(pg_ctl, "start")
             await asyncio.sleep(3.0)
             stop.set()
             await load

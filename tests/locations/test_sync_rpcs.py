@@ -41,7 +41,7 @@ async def test_kakao_sync_caches_places_that_nearby_search_then_finds(tmp_path, 
         fake_kakao.fail_next(429, "RequestThrottled", "too many", {"Retry-After": "0"})
         with pytest.raises(grpc.aio.AioRpcError) as err:
             await stub.SyncKakaoPlaces(request, metadata=system_metadata())
-        assert err.value.code() == grpc.StatusCode.UNAVAILABLE  # the job retries later
+        assert err.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED  # a quota: retried, not as an outage
 
 
 async def test_sync_without_a_key_is_a_clear_precondition_error(tmp_path):

@@ -9,6 +9,17 @@ from sqlalchemy import exc as sa_exc
 from mesh.errors import is_outage
 
 
+def _hidden(inner: BaseException) -> BaseException:
+    """A bug raised while handling an outage, with the outage explicitly suppressed (`from None`)."""
+    try:
+        try:
+            raise inner
+        except BaseException:
+            raise KeyError("scan_id") from None
+    except KeyError as outer:
+        return outer
+
+
 def _wrapped(inner: BaseException) -> BaseException:
     try:
         try:
@@ -28,6 +39,7 @@ def _wrapped(inner: BaseException) -> BaseException:
         asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed in the middle of operation"),
         sa_exc.OperationalError("SELECT 1", {}, sqlite3.OperationalError("database is locked")),
         _wrapped(ConnectionResetError()),
+        asyncpg.exceptions.InterfaceError("cannot call Connection.fetchval(): connection is closed"),
     ],
 )
 def test_unreachable_database_is_an_outage(exc):
@@ -43,6 +55,11 @@ def test_unreachable_database_is_an_outage(exc):
         sa_exc.IntegrityError("INSERT", {}, sqlite3.IntegrityError("UNIQUE constraint failed")),
         sa_exc.OperationalError("SELECT * FROM scans", {}, sqlite3.OperationalError("no such table: scans")),
         _wrapped(KeyError("scan_id")),
+        _hidden(ConnectionResetError()),
+        _wrapped(asyncpg.exceptions.QueryCanceledError("canceling statement due to statement timeout")),
+        sa_exc.OperationalError(
+            "SELECT pg_sleep(9)", {}, asyncpg.exceptions.QueryCanceledError("statement timeout")
+        ),
     ],
 )
 def test_bugs_and_bad_data_are_not_outages(exc):
