@@ -220,21 +220,36 @@ class LocationsRepo:
         """Nearest `limit` accepting the category within the radius; exact, whatever ring answers."""
         async with self.engine.connect() as conn:
             driver = (await conn.get_raw_connection()).driver_connection
-            hits: list[tuple[float, str, int]] = []
-            full = False
-            for number, ring in enumerate(domain.search_radii(query.radius_m, self.first_ring_m)):
-                full = bool(query.category) and number == 0
-                keys = await self._candidate_keys(driver, query.lat, query.lon, ring, query.category, full)
-                hits = domain.rank_keys(keys, query.lat, query.lon, ring)
-                if domain.enough(hits, query.limit):
-                    break
-            top = hits[: query.limit]
-            if full:
-                full = {row[0]: row for row in keys}
-                places = {pk: _raw_place(tuple(full[pk])[4:]) for _, _, pk in top}
-            else:
-                places = await self._rows(driver, [pk for _, _, pk in top])
+            try:
+                top, places = await self._search(driver, query)
+            except Exception as exc:
+                closed = getattr(driver, "is_closed", None)
+                if callable(closed) and closed():
+                    # The server dropped the connection: SQLAlchemy did not see it on this raw path,
+                    # so say it plainly (an outage, retried) instead of the driver's confused state.
+                    await conn.invalidate()
+                    raise ConnectionResetError("database connection lost") from exc
+                raise
         return [Found(places[pk], distance) for distance, _, pk in top]
+
+    async def _search(
+        self, driver: Any, query: NearbyQuery
+    ) -> tuple[list[tuple[float, str, int]], dict[int, DropOff]]:
+        hits: list[tuple[float, str, int]] = []
+        full = False
+        for number, ring in enumerate(domain.search_radii(query.radius_m, self.first_ring_m)):
+            full = bool(query.category) and number == 0
+            keys = await self._candidate_keys(driver, query.lat, query.lon, ring, query.category, full)
+            hits = domain.rank_keys(keys, query.lat, query.lon, ring)
+            if domain.enough(hits, query.limit):
+                break
+        top = hits[: query.limit]
+        if full:
+            by_pk = {row[0]: row for row in keys}
+            places = {pk: _raw_place(tuple(by_pk[pk])[4:]) for _, _, pk in top}
+        else:
+            places = await self._rows(driver, [pk for _, _, pk in top])
+        return top, places
 
     async def _candidate_keys(
         self, driver: Any, lat: float, lon: float, radius_m: float, category: str, full: bool

@@ -12,6 +12,10 @@ from sqlalchemy import text
 
 from mesh import db
 from mesh.errors import is_outage
+from mesh.migrate import upgrade_async
+from svc_locations import domain
+from svc_locations.component import MIGRATIONS, VERSION_TABLE
+from svc_locations.repo import LocationsRepo
 from tests.conftest import PG_ADMIN, create_pg_database, drop_pg_database
 from tests.faults.conftest import pg_ctl
 
@@ -67,13 +71,54 @@ async def test_a_connection_killed_under_raw_driver_use_is_replaced_at_the_next_
     admin = await asyncpg.connect(PG_ADMIN)
     try:
         victim = await _raw_backend_pid(engine)
+        # Killed mid-query: the query fails as an outage. SQLAlchemy never sees this error (raw
+        # driver use), so only the checkout can notice the connection is gone.
+        running = asyncio.create_task(_raw_query(engine, "SELECT pg_sleep(5)"))
+        await asyncio.sleep(0.3)
         await admin.execute("SELECT pg_terminate_backend($1)", victim)
-        with pytest.raises(Exception) as failed:  # SQLAlchemy never sees this error, so it can't
-            await _raw_backend_pid(engine)  # invalidate the connection itself
+        with pytest.raises(Exception) as failed:
+            await running
         assert is_outage(failed.value)
-        # The driver knows the connection is closed: the next checkout replaces it, no ping needed.
-        assert await _raw_backend_pid(engine) != victim
-        assert await _raw_backend_pid(engine) != victim
+        second = await _raw_backend_pid(engine)
+        assert second != victim
+
+        # Killed while idle in the pool: replaced at checkout, no error at all.
+        await admin.execute("SELECT pg_terminate_backend($1)", second)
+        await asyncio.sleep(0.3)  # the server's goodbye reaches the client
+        assert await _raw_backend_pid(engine) not in (victim, second)
     finally:
         await admin.close()
         await engine.dispose()
+
+
+async def _raw_query(engine, sql: str) -> None:
+    async with engine.connect() as conn:
+        driver = (await conn.get_raw_connection()).driver_connection
+        await driver.execute(sql)
+
+
+async def test_the_nearest_search_reports_a_dropped_connection_as_an_outage(pg_url):
+    await upgrade_async(pg_url, MIGRATIONS, VERSION_TABLE)
+    engine = db.create_engine(pg_url, pool_size=1, max_overflow=0)
+    repo = LocationsRepo(engine)
+    query = domain.nearby_query(37.5665, 126.978, "glass", 2000, 5)
+    admin = await asyncpg.connect(PG_ADMIN)
+    outcomes = []
+    try:
+        for _ in range(5):  # the server's goodbye races the next query: either way, no bug surfaces
+            await repo.find_nearby(query)
+            await admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid()"
+            )
+            try:
+                await repo.find_nearby(query)
+                outcomes.append("replaced")
+            except Exception as exc:
+                assert is_outage(exc), repr(exc)
+                outcomes.append("outage")
+            assert await repo.find_nearby(query) == []  # healed
+    finally:
+        await admin.close()
+        await engine.dispose()
+    print("nearest after a dropped connection:", outcomes)
