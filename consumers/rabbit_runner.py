@@ -13,8 +13,7 @@ from faststream.middlewares import AckPolicy
 from faststream.rabbit import Channel, RabbitBroker, RabbitMessage
 
 from mesh import metrics
-from mesh.errors import is_outage
-from mesh.jobs import DEAD_LETTER_QUEUE, Handler, JobContext, RetryPolicy
+from mesh.jobs import DEAD_LETTER_QUEUE, Handler, RetryPolicy
 from mesh.rabbit import RabbitPublisher, make_broker, retry_queue, work_queue
 
 log = logging.getLogger(__name__)
@@ -29,9 +28,8 @@ def _count(message: RabbitMessage, header: str, default: int) -> int:
 
 def make_callback(queue: str, handler: Handler, publisher: RabbitPublisher, retry: RetryPolicy):
     async def on_message(body: dict[str, Any], msg: RabbitMessage) -> None:
-        attempt, outages = _count(msg, "x-attempt", 1), _count(msg, "x-outages", 0)
-        final = attempt >= retry.max_attempts
-        ctx = JobContext(queue, msg.message_id or "", attempt, final, outages, retry.outage_retries)
+        attempt = _count(msg, "x-attempt", 1)
+        ctx = retry.context(queue, msg.message_id or "", attempt, _count(msg, "x-outages", 0))
         start = time.perf_counter()
         try:
             await handler(body, ctx)
@@ -39,7 +37,8 @@ def make_callback(queue: str, handler: Handler, publisher: RabbitPublisher, retr
             metrics.ERRORS.labels("job").inc()
             reason = f"{type(exc).__name__}: {exc}"[:1000]
             headers = {"x-original-queue": queue, "x-attempts": attempt, "x-reason": reason}
-            if not ctx.retried_after(exc):
+            redelivery = retry.redelivery(ctx, exc)
+            if redelivery is None:
                 log.error("job dead-lettered", extra={"queue": queue, "reason": reason, "attempts": attempt})
                 headers["x-failed-at"] = datetime.now(UTC).isoformat()
                 await publisher.publish(DEAD_LETTER_QUEUE, body, message_id=msg.message_id, headers=headers)
@@ -47,17 +46,14 @@ def make_callback(queue: str, handler: Handler, publisher: RabbitPublisher, retr
                 log.warning(
                     "job failed, retrying", extra={"queue": queue, "attempt": attempt, "reason": reason}
                 )
-                # An outage of what the job needs keeps its attempt count and spends the outage budget.
-                outage = is_outage(exc)
-                headers["x-attempt"] = attempt if outage else attempt + 1
-                headers["x-outages"] = outages + 1 if outage else outages
+                headers["x-attempt"], headers["x-outages"] = redelivery.attempt, redelivery.outages
                 # Routed through the delay queue: it expires there and dead-letters back to `queue`.
                 await publisher.publish(
                     queue,
                     body,
                     message_id=msg.message_id,
                     headers=headers,
-                    expiration_s=retry.outage_delay(outages + 1) if outage else retry.delay(attempt),
+                    expiration_s=redelivery.delay_s,
                     routing_queue=f"{queue}.retry",
                 )
         finally:

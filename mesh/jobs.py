@@ -46,6 +46,28 @@ class RetryPolicy:
         """Backoff between outage retries, capped so service resumes within seconds of recovery."""
         return min(self.delay(outages), self.max_outage_delay_s)
 
+    def context(self, queue: str, message_id: str, attempt: int, outages: int) -> JobContext:
+        return JobContext(
+            queue, message_id, attempt, attempt >= self.max_attempts, outages, self.outage_retries
+        )
+
+    def redelivery(self, ctx: JobContext, exc: BaseException) -> Redelivery | None:
+        """What follows a failed delivery, the same on every broker; None means the dead-letter queue."""
+        if not ctx.retried_after(exc):
+            return None
+        if is_outage(exc):  # keeps its attempt count and spends the outage budget
+            return Redelivery(ctx.attempt, ctx.outages + 1, self.outage_delay(ctx.outages + 1))
+        return Redelivery(ctx.attempt + 1, ctx.outages, self.delay(ctx.attempt))
+
+
+@dataclass(frozen=True)
+class Redelivery:
+    """The counters of the next delivery and how long to wait before it."""
+
+    attempt: int
+    outages: int
+    delay_s: float
+
 
 @dataclass(frozen=True)
 class JobContext:
@@ -168,10 +190,7 @@ class InProcessBroker:
         if handler is None:
             self._dead(entry, "no consumer for this queue")
             return
-        final = entry.attempt >= self._retry.max_attempts
-        ctx = JobContext(
-            entry.queue, entry.message_id, entry.attempt, final, entry.outages, self._retry.outage_retries
-        )
+        ctx = self._retry.context(entry.queue, entry.message_id, entry.attempt, entry.outages)
         start = time.perf_counter()
         span = _tracer.start_as_current_span(
             f"{entry.queue} process", context=propagate.extract(entry.carrier), kind=trace.SpanKind.CONSUMER
@@ -182,23 +201,27 @@ class InProcessBroker:
         except Exception as exc:
             metrics.ERRORS.labels("job").inc()
             reason = f"{type(exc).__name__}: {exc}"
-            if not ctx.retried_after(exc):
+            redelivery = self._retry.redelivery(ctx, exc)
+            if redelivery is None:
                 self._dead(entry, reason)
             else:
                 log.warning("job failed, will retry", extra={"queue": entry.queue, "attempt": entry.attempt})
-                await self._retry_later(entry, outage=is_outage(exc))
+                await self._retry_later(entry, redelivery)
         finally:
             metrics.JOB_SECONDS.labels(entry.queue).observe(time.perf_counter() - start)
 
-    async def _retry_later(self, entry: _Entry, *, outage: bool) -> None:
-        attempt, outages = (
-            (entry.attempt, entry.outages + 1) if outage else (entry.attempt + 1, entry.outages)
-        )
-
+    async def _retry_later(self, entry: _Entry, redelivery: Redelivery) -> None:
         async def later() -> None:
-            wait_s = self._retry.outage_delay(outages) if outage else self._retry.delay(entry.attempt)
-            await asyncio.sleep(wait_s)
-            self._put(entry.queue, entry.message_id, entry.body, attempt, None, entry.carrier, outages)
+            await asyncio.sleep(redelivery.delay_s)
+            self._put(
+                entry.queue,
+                entry.message_id,
+                entry.body,
+                redelivery.attempt,
+                None,
+                entry.carrier,
+                redelivery.outages,
+            )
 
         # Keep a reference so the retry is not garbage-collected mid-sleep.
         task = asyncio.create_task(later())

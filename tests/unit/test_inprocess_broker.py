@@ -22,6 +22,14 @@ async def _record(seen: list[str], body: dict) -> None:
     seen.append(body["n"])
 
 
+async def _until(condition, limit_s: float = 3.0) -> None:
+    """Polls until `condition()` holds or the limit passes (the assertions after it then say why)."""
+    for _ in range(int(limit_s / 0.01)):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+
+
 async def test_retries_then_dead_letters_with_reason():
     broker = InProcessBroker(workers=1, retry=RetryPolicy(max_attempts=3, base_delay_s=0.01, factor=1))
     contexts: list[JobContext] = []
@@ -33,10 +41,7 @@ async def test_retries_then_dead_letters_with_reason():
     broker.subscribe("q.ai", failing)
     await broker.start()
     await broker.publish("q.ai", {"scan_id": "s1"}, message_id="m1")
-    for _ in range(200):
-        if broker.dead_letters:
-            break
-        await asyncio.sleep(0.01)
+    await _until(lambda: broker.dead_letters, 2.0)
     await broker.stop()
     assert [c.attempt for c in contexts] == [1, 2, 3]
     assert [c.final for c in contexts] == [False, False, True]
@@ -81,18 +86,12 @@ async def test_an_outage_is_retried_on_its_own_budget_without_spending_attempts(
     await broker.start()
     # Two outages, then success: more failures than max_attempts, yet no dead letter.
     await broker.publish("q.ai", {"scan_id": "heals"}, message_id="m1")
-    for _ in range(200):
-        if len(contexts) == 3:
-            break
-        await asyncio.sleep(0.01)
+    await _until(lambda: len(contexts) == 3, 2.0)
     assert [(c.attempt, c.outages) for c in contexts] == [(1, 0), (1, 1), (1, 2)]
     # A lasting outage ends in a dead letter once its own budget is spent.
     contexts.clear()
     await broker.publish("q.ai", {"scan_id": "down"}, message_id="m2")
-    for _ in range(300):
-        if broker.dead_letters:
-            break
-        await asyncio.sleep(0.01)
+    await _until(lambda: broker.dead_letters)
     await broker.stop()
     assert [c.outages for c in contexts] == [0, 1, 2, 3]
     assert [d.message_id for d in broker.dead_letters] == ["m2"]
