@@ -28,6 +28,11 @@ HINT_WORDS = {
         "오염",
         "더러",
         "소스",
+        "양념",
+        "얼룩",
+        "찌든",
+        "치즈",
+        "눌어붙",
         "greasy",
         "grease",
         "oil",
@@ -41,9 +46,45 @@ HINT_WORDS = {
     "mixed_materials": ("복합", "혼합", "mixed", "composite"),
 }
 _LABELS = {
-    "ko": {"mistake": "자주 하는 실수: ", "region": "우리 지역 안내: "},
-    "en": {"mistake": "Common mistake: ", "region": "Local rule: "},
+    "ko": {
+        "mistake": "자주 하는 실수: ",
+        "region": "우리 지역 안내 ({name}, {as_of} 확인): ",
+        "no_region_data": (
+            "배출 요일·장소·수수료는 지역마다 달라요. 이 지역의 규칙은 아직 자료가 없으니 "
+            "구청·군청 누리집이나 주민센터에서 확인해 주세요."
+        ),
+    },
+    "en": {
+        "mistake": "Common mistake: ",
+        "region": "Local rule ({name}, checked {as_of}): ",
+        "no_region_data": (
+            "Collection days, places and fees vary by district, and we have no data for yours yet: "
+            "check your district office's website or community centre."
+        ),
+    },
 }
+# Where the district decides the route or the fee, an answer for an unknown district says so.
+VARIES_BY_DISTRICT = (
+    "bulky",
+    "food",
+    "hazardous",
+    "cooking_oil",
+    "non_combustible",
+    "large_appliance",
+    "general",
+)
+
+
+def region_notes(
+    kb: KnowledgeBase, region_code: str, override: RegionOverride | None, category: str, language: str
+) -> list[str]:
+    labels = _LABELS[language]
+    if override is not None:
+        head = labels["region"].format(name=kb.region_name(region_code, language), as_of=override.as_of)
+        return [head + override.note.get(language)]
+    if region_code and region_code not in kb.regions and category in VARIES_BY_DISTRICT:
+        return [labels["no_region_data"]]
+    return []
 
 
 @dataclass(frozen=True)
@@ -96,17 +137,23 @@ def _condition(
     return switching, applied
 
 
-def _tip_kind(
-    effective: Category, item: Item | None, switching: Condition | None, active: frozenset[str]
-) -> str:
+def _tip(
+    effective: Category, item: Item | None, switching: Condition | None, active: frozenset[str], language: str
+) -> tuple[str, str]:
+    """(kind, text): what the vision saw first, else the item's own step, else the category's first."""
+    own = item is not None and switching is None and item.category == effective.code
     if switching is not None and switching.tip in effective.tips:
-        return switching.tip
+        return switching.tip, effective.tips[switching.tip].get(language)
     for flag, kind in FLAG_TIPS:
-        if flag in active and kind in effective.tips:
-            return kind
-    if item is not None and switching is None and item.tip in effective.tips:
-        return item.tip
-    return next(iter(effective.tips))
+        if flag in active:
+            if own and item.tip.kind == kind:
+                return kind, item.tip.get(language)
+            if kind in effective.tips:
+                return kind, effective.tips[kind].get(language)
+    if own:
+        return item.tip.kind, item.tip.get(language)
+    kind = next(iter(effective.tips))
+    return kind, effective.tips[kind].get(language)
 
 
 def compose(
@@ -138,14 +185,12 @@ def compose(
     else:
         steps = effective.steps.get(language)
     why = item.why.get(language) if item and not moved else effective.why.get(language)
-    bin_text = override.bin.get(language) if override and override.bin else effective.bin.get(language)
-    kind = _tip_kind(effective, item, switching, active)
-    tip = effective.tips[kind].get(language)
+    bin_text = item_bin(effective, item if not moved else None, override, language)
+    kind, tip = _tip(effective, item, switching, active, language)
 
     labels = _LABELS[language]
     notes = [c.note.get(language) for c in applied]
-    if override:
-        notes.append(labels["region"] + override.note.get(language))
+    notes += region_notes(kb, region_code, override, effective.code, language)
     if item:
         notes.append(labels["mistake"] + item.common_mistake.get(language))
     name = item.name(language) if item else effective.name(language)
@@ -169,6 +214,15 @@ def compose(
     )
 
 
+def item_bin(category: Category, item: Item | None, override: RegionOverride | None, language: str) -> str:
+    """The district's bin, else the item's own, else its category's."""
+    if override and override.bin:
+        return override.bin.get(language)
+    if item is not None and item.bin is not None:
+        return item.bin.get(language)
+    return category.bin.get(language)
+
+
 def message(name: str, bin_text: str, tip: str, language: str) -> str:
     """The KB's own friendly message: where it goes and the one thing to do first."""
     if language == "en":
@@ -186,15 +240,32 @@ class ItemView:
     why: str
     common_mistake: str
     source: str
+    bin: str = ""
 
 
-def view_item(kb: KnowledgeBase, item: Item, language: str, region_code: str = "") -> ItemView:
+def view_item(
+    kb: KnowledgeBase, item: Item, language: str, region_code: str = "", hint: str = ""
+) -> ItemView:
+    """The item under the region's rules and the conditions its query names ("기름 묻은 피자박스")."""
     override = kb.override(region_code, item.id) if region_code else None
-    category = kb.categories[override.category if override and override.category else item.category]
-    steps = override.steps.get(language) if override and override.steps else item.steps.get(language)
+    base = kb.categories[item.category]
+    switching, _ = _condition(item, base, flags_from_hint(Flags(), hint).active()) if hint else (None, [])
+    code = (override.category if override and override.category else None) or (
+        switching.category if switching else item.category
+    )
+    category = kb.categories[code]
+    steps = item.steps.get(language)
     why = item.why.get(language)
     source = item.source
+    if switching:
+        steps = switching.steps.get(language) if switching.steps else category.steps.get(language)
+        why = f"{switching.note.get(language)} {category.why.get(language)}"
     if override:
-        why = f"{why} {override.note.get(language)}"
+        steps = override.steps.get(language) if override.steps else steps
         source = f"{source}; {override.source}"
-    return ItemView(item, category, tuple(steps), why, item.common_mistake.get(language), source)
+    notes = region_notes(kb, region_code, override, category.code, language)
+    if notes:
+        why = " ".join((why, *notes))
+    moved = category.code != item.category
+    bin_text = item_bin(category, None if moved else item, override, language)
+    return ItemView(item, category, tuple(steps), why, item.common_mistake.get(language), source, bin_text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from mesh.errors import InvalidInput
 
@@ -27,6 +28,16 @@ def clean_region(value: str) -> str:
     if value and not _REGION.match(value):
         raise InvalidInput("region_code must be a five-digit 시군구 code")
     return value
+
+
+def clean_probs(probs: dict[str, float], known: Collection[str]) -> dict[str, float]:
+    """A photo distribution: known category codes only, each probability within [0, 1]."""
+    unknown = sorted(set(probs) - set(known))
+    if unknown:
+        raise InvalidInput(f"unknown category code(s) in category_probs: {', '.join(unknown[:5])}")
+    if any(not 0.0 <= p <= 1.0 for p in probs.values()):
+        raise InvalidInput("category_probs must lie between 0 and 1")
+    return {code: p for code, p in probs.items() if p > 0.0}
 
 
 def clean_limit(limit: int) -> int:

@@ -20,7 +20,7 @@ _DROP = set(" \t\r\n·・•-_/.,()[]{}'\"!?~:;&+")
 
 # NFKC turns a typed stand-alone letter (ㄱ, U+3131) into a conjoining jamo (U+1100); map those back so
 # "피자박ㅅ" and the decomposition below use the same alphabet.
-_CONJOINING = {
+CONJOINING = {
     **{chr(0x1100 + i): c for i, c in enumerate(_INITIALS)},
     **{chr(0x1161 + i): c for i, c in enumerate(_MEDIALS)},
     **{chr(0x11A8 + i): c for i, c in enumerate(_FINALS[1:])},
@@ -32,7 +32,7 @@ _CONJOINING = {
 def normalize(text: str) -> str:
     """NFKC (full-width → ASCII, decomposed Hangul composed), lower-case, no spaces or punctuation."""
     folded = unicodedata.normalize("NFKC", text).lower()
-    return "".join(_CONJOINING.get(ch, ch) for ch in folded if ch not in _DROP and not ch.isspace())
+    return "".join(CONJOINING.get(ch, ch) for ch in folded if ch not in _DROP and not ch.isspace())
 
 
 @lru_cache(maxsize=32768)

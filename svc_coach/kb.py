@@ -70,6 +70,17 @@ class Category:
 
 
 @dataclass(frozen=True)
+class ItemTip:
+    """The item's own most-skipped step; kind names the condition flag it fixes (rinse → residue…)."""
+
+    kind: str
+    text: Text
+
+    def get(self, language: str) -> str:
+        return self.text.get(language)
+
+
+@dataclass(frozen=True)
 class Item:
     id: str
     name_ko: str
@@ -79,10 +90,12 @@ class Item:
     steps: Texts
     why: Text
     common_mistake: Text
-    tip: str
+    tip: ItemTip
     source: str
     must: Texts | None = None
     conditions: Mapping[str, Condition] = field(default_factory=dict)
+    # Where it goes when that is not its category's usual bin.
+    bin: Text | None = None
 
     def name(self, language: str) -> str:
         return self.name_en if language == "en" else self.name_ko
@@ -96,6 +109,7 @@ class Item:
 class RegionOverride:
     note: Text
     source: str
+    as_of: str
     category: str | None = None
     bin: Text | None = None
     steps: Texts | None = None
@@ -110,12 +124,39 @@ class Region:
 
 
 @dataclass(frozen=True)
+class QuestionChoice:
+    id: str
+    label: Text
+    category: str
+    item_id: str = ""
+
+
+@dataclass(frozen=True)
+class FamilyQuestion:
+    """Asked whenever the photo's top category is `category`: the photo cannot see what decides the bin."""
+
+    id: str
+    category: str
+    text: Text
+    safe: str
+    choices: tuple[QuestionChoice, ...]
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     categories: Mapping[str, Category]
     items: Mapping[str, Item]
     regions: Mapping[str, Region]
     # sha256 over the raw files: the DB index is re-seeded when it changes.
     digest: str
+    # By the category whose photos raise them.
+    questions: Mapping[str, FamilyQuestion] = field(default_factory=dict)
+
+    def region_name(self, region_code: str, language: str) -> str:
+        region = self.regions.get(region_code)
+        if region is None:
+            return region_code
+        return region.name_en if language == "en" else region.name_ko
 
     def override(self, region_code: str, item_id: str) -> RegionOverride | None:
         region = self.regions.get(region_code)
@@ -162,10 +203,11 @@ def _item(raw: Mapping[str, Any]) -> Item:
         steps=_texts(raw["steps"]),
         why=_text(raw["why"]),
         common_mistake=_text(raw["common_mistake"]),
-        tip=raw["tip"],
+        tip=ItemTip(raw["tip"]["kind"], _text(raw["tip"])),
         source=raw["source"],
         must=_texts(raw.get("must")),
         conditions=_conditions(raw.get("conditions")),
+        bin=_text(raw["bin"]) if "bin" in raw else None,
     )
 
 
@@ -174,6 +216,7 @@ def _region(code: str, raw: Mapping[str, Any]) -> Region:
         item_id: RegionOverride(
             _text(o["note"]),
             o["source"],
+            o["as_of"],
             o.get("category"),
             _text(o["bin"]) if "bin" in o else None,
             _texts(o.get("steps")),
@@ -181,6 +224,28 @@ def _region(code: str, raw: Mapping[str, Any]) -> Region:
         for item_id, o in raw["items"].items()
     }
     return Region(code, raw["name_ko"], raw["name_en"], items)
+
+
+def _questions(raw: list[Mapping[str, Any]], items: Mapping[str, Item]) -> dict[str, FamilyQuestion]:
+    out: dict[str, FamilyQuestion] = {}
+    for q in raw:
+        where = f"question {q['id']}"
+        choices = []
+        for c in q["choices"]:
+            if ("item" in c) == ("category" in c):
+                raise KnowledgeError(f"{where}: choice {c['id']} names an item or a category, not both")
+            item = items.get(c.get("item", ""))
+            if "item" in c and item is None:
+                raise KnowledgeError(f"{where}: choice {c['id']} names unknown item {c['item']}")
+            category = item.category if item else c["category"]
+            choices.append(QuestionChoice(c["id"], _text(c["label"]), category, c.get("item", "")))
+        if q["safe"] not in {c.id for c in choices}:
+            raise KnowledgeError(f"{where}: safe choice {q['safe']} is not one of its choices")
+        if q["category"] in out:
+            raise KnowledgeError(f"{where}: a second question for {q['category']}")
+        text = _text(q["text"])
+        out[q["category"]] = FamilyQuestion(q["id"], q["category"], text, q["safe"], tuple(choices))
+    return out
 
 
 def _read(path: Path, schema: dict[str, Any], part: str, digest: Any) -> Any:
@@ -202,8 +267,6 @@ def _check_references(kb: KnowledgeBase) -> None:
         category = kb.categories.get(item.category)
         if category is None:
             problems.append(f"item {item.id}: unknown category {item.category}")
-        elif item.tip not in category.tips:
-            problems.append(f"item {item.id}: category {item.category} has no '{item.tip}' tip")
         for flag, cond in item.conditions.items():
             if cond.category and cond.category not in kb.categories:
                 problems.append(f"item {item.id}: condition {flag} names unknown category {cond.category}")
@@ -211,6 +274,10 @@ def _check_references(kb: KnowledgeBase) -> None:
         for flag, cond in category.conditions.items():
             if cond.category and cond.category not in kb.categories:
                 problems.append(f"category {category.code}: condition {flag} names unknown {cond.category}")
+    for question in kb.questions.values():
+        for code in {question.category, *(c.category for c in question.choices)}:
+            if code not in kb.categories:
+                problems.append(f"question {question.id}: unknown category {code}")
     for region in kb.regions.values():
         for item_id, o in region.items.items():
             if item_id not in kb.items:
@@ -238,6 +305,7 @@ def load(directory: Path = KNOWLEDGE_DIR) -> KnowledgeBase:
             items[raw["id"]] = _item(raw)
     regions_raw = _read(directory / "regions.yaml", schema, "regions_file", digest)["regions"]
     regions = {code: _region(code, raw) for code, raw in regions_raw.items()}
-    kb = KnowledgeBase(categories, items, regions, digest.hexdigest())
+    questions_raw = _read(directory / "questions.yaml", schema, "questions_file", digest)["questions"]
+    kb = KnowledgeBase(categories, items, regions, digest.hexdigest(), _questions(questions_raw, items))
     _check_references(kb)
     return kb

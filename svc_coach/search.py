@@ -1,28 +1,52 @@
-"""Pure ranking of search candidates; the database only proposes candidates, this decides the order.
+"""Pure item search over the whole knowledge base, in memory: candidates from an index, then a score.
 
-Because the score is computed here, in Python, from the same stored terms, SQLite and PostgreSQL
-rank identically by construction.
+A term scores by how much of what the person named it explains: the whole query, the query as a
+prefix of the term, or the term's words found inside a sentence ("안 입는 옷" → 옷). More specific
+terms explain more, so modifiers outrank the head noun ("초록색 사이다 페트병" → 유색 페트병).
+A fuzzy match needs real overlap (페인트 never matches 프린트). Below SURE the answer is "not sure"
+with suggestions, never a confident wrong item.
 """
 
 from __future__ import annotations
 
+import math
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
-from svc_coach.hangul import bigrams, edit_distance, infix_distance, jamo, missing_letters, normalize
+from svc_coach.hangul import edit_distance, infix_distance, jamo, missing_letters
+from svc_coach.kb import KnowledgeBase
+from svc_coach.query import Parsed, chosung, fold, parse, words
 
-MIN_SCORE = 0.35
-_EPS = 1e-9
+# Below this the first hit is only a suggestion.
+SURE = 0.6
+# Hits below this are not even suggested.
+SUGGEST = 0.4
+SUGGESTIONS = 3
 # A synonym is a little less certain than the item's own name, so exact names win ties.
 SYNONYM_WEIGHT = 0.97
+# An item none of whose terms has a modifier the query has ("코팅된 전단지") is a weaker match. "깨진"
+# and "기름" are not among them: they are conditions the item's own rules apply ("깨진 소주병").
+BIN_MODIFIERS = ("유색", "코팅", "유리", "스테인리스")
+MISSING_MODIFIER = 0.8
+# Korean is head-final: a term found at the end of the sentence is the thing itself.
+HEAD_BONUS = 0.08
+# At most this many terms are scored per query (the best by shared syllable pairs).
+CANDIDATE_TERMS = 120
+# Scores this close are a tie.
+TIE = 0.01
+_EPS = 1e-9
 
 
 @dataclass(frozen=True)
-class Candidate:
+class Term:
     item_no: int
     item_id: str
-    # name_ko, name_en, then synonyms, as stored.
-    terms: tuple[str, ...]
+    text: str
+    words: tuple[str, ...]
+    jamo: str
+    chosung: str
+    weight: float
 
 
 @dataclass(frozen=True)
@@ -31,50 +55,155 @@ class Hit:
     score: float
 
 
-@lru_cache(maxsize=65536)
-def term_score(query: str, term: str) -> float:
-    """How well a normalised query matches one normalised term, in [0, 1]."""
-    if not query or not term:
+@dataclass(frozen=True)
+class Found:
+    hits: tuple[Hit, ...]
+    # True when no item matched well enough to be named: `hits` are then suggestions.
+    uncertain: bool
+    parsed: Parsed
+
+
+def _pairs(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _syllables_shared(a: str, b: str) -> int:
+    return sum((Counter(a) & Counter(b)).values())
+
+
+def _fuzzy(q: str, qj: str, t: Term) -> float:
+    """Typos at the letter level (영수쯩 → 영수증), only with real overlap of whole syllables."""
+    shorter = min(len(q), len(t.text))
+    if shorter >= 2 and _syllables_shared(q, t.text) < math.ceil(shorter / 2):
         return 0.0
-    if query == term:
-        return 1.0
-    if term.startswith(query):
-        return 0.75 + 0.2 * len(query) / len(term)
-    if query in term:
-        return 0.7 + 0.2 * len(query) / len(term)
-    qj, tj = jamo(query), jamo(term)
     best = 0.0
-    if len(term) >= 2 and term in query:
-        # The question names the item among other words: "피자박스 버리는 법".
-        best = 0.6 + 0.3 * len(term) / len(query)
-    longest = max(len(qj), len(tj))
-    # Cheap lower bounds first: skip the distance computation when it cannot reach the threshold.
-    lower = max(abs(len(qj) - len(tj)), missing_letters(qj, tj), missing_letters(tj, qj))
-    if lower <= 0.4 * longest + _EPS:
-        similarity = 1 - edit_distance(qj, tj) / longest
-        if similarity >= 0.6:
-            best = max(best, 0.85 * similarity)
-    if len(qj) >= 4 and len(qj) < len(tj) and missing_letters(qj, tj) <= 0.25 * len(qj) + _EPS:
+    longest = max(len(qj), len(t.jamo))
+    lower = max(abs(len(qj) - len(t.jamo)), missing_letters(qj, t.jamo), missing_letters(t.jamo, qj))
+    if lower <= 0.3 * longest + _EPS:
+        similarity = 1 - edit_distance(qj, t.jamo) / longest
+        if similarity >= 0.7:
+            best = 0.85 * similarity
+    if len(qj) >= 4 and len(qj) < len(t.jamo) and missing_letters(qj, t.jamo) <= 0.25 * len(qj) + _EPS:
         # A typo inside a partial word: "영수쯩" against "카드영수증".
-        partial = 1 - infix_distance(qj, tj) / len(qj)
+        partial = 1 - infix_distance(qj, t.jamo) / len(qj)
         if partial >= 0.75:
-            best = max(best, partial * (0.55 + 0.15 * len(qj) / len(tj)))
-    qg, tg = bigrams(qj), bigrams(tj)
-    dice = 2 * len(qg & tg) / (len(qg) + len(tg)) if qg and tg else 0.0
-    return max(best, 0.5 * dice)
-
-
-def item_score(query: str, terms: tuple[str, ...]) -> float:
-    best = 0.0
-    for i, term in enumerate(terms):
-        weight = 1.0 if i < 2 else SYNONYM_WEIGHT
-        best = max(best, weight * term_score(query, normalize(term)))
+            best = max(best, partial * (0.55 + 0.15 * len(qj) / len(t.jamo)))
     return best
 
 
-def rank(query: str, candidates: list[Candidate], limit: int) -> list[Hit]:
-    """Best first; equal scores fall back to the stable item number, so the order never flickers."""
-    q = normalize(query)
-    scored = [(round(item_score(q, c.terms), 4), c.item_no, c.item_id) for c in candidates]
-    scored.sort(key=lambda s: (-s[0], s[1]))
-    return [Hit(item_id, score) for score, _, item_id in scored if score >= MIN_SCORE][:limit]
+def _explained(p: Parsed, t: Term) -> float:
+    """The term's words inside the query: scored by how much of the query they explain."""
+    covered = 0
+    for w in t.words:
+        if len(w) == 1:
+            # A one-syllable noun counts only as a whole word: 캔 in "캔 어디에 버려", not in 스캔.
+            if w not in p.tokens:
+                return 0.0
+        elif w not in p.text:
+            return 0.0
+        covered += len(w)
+    share = min(1.0, covered / len(p.text))
+    last = p.tokens[-1]
+    # The term ends the sentence with whole words: "잼 유리병" in "뚜껑 분리한 잼 유리병", not 박스 in "피지박스".
+    head = HEAD_BONUS if any("".join(t.words[k:]) == last for k in range(len(t.words))) else 0.0
+    if last in t.words[:-1]:
+        # The query's head is only a modifier in the term: "유리병 뚜껑" is the lid, not the "잼 유리병".
+        head = -HEAD_BONUS
+    return 0.5 + 0.45 * share + head
+
+
+def term_score(p: Parsed, qj: str, t: Term) -> float:
+    q = p.text
+    if not q:
+        return 0.0
+    if p.chosung:
+        if t.chosung == q:
+            return 0.95
+        if len(q) >= 2 and t.chosung.startswith(q):
+            return 0.75 + 0.2 * len(q) / len(t.chosung)
+        return 0.0
+    if q == t.text:
+        return 1.0
+    best = 0.0
+    if len(q) >= 2 and t.text.startswith(q):
+        best = 0.75 + 0.2 * len(q) / len(t.text)
+    elif len(q) >= 2 and q in t.text:
+        best = 0.7 + 0.2 * len(q) / len(t.text)
+    best = max(best, _explained(p, t))
+    if best < 0.85:
+        best = max(best, _fuzzy(q, qj, t))
+        if len(p.tokens) > 1:
+            # A typo in one word of a sentence: that word alone, weighed by its share of the query.
+            for token in p.tokens:
+                if len(token) >= 2:
+                    share = len(token) / len(q)
+                    best = max(best, _fuzzy(token, jamo(token), t) * (0.6 + 0.4 * share))
+    return best
+
+
+class SearchIndex:
+    """Built once per knowledge base; searching reads only in-memory maps."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.terms: list[Term] = []
+        for item_no, item_id in enumerate(sorted(kb.items)):
+            for i, raw in enumerate(kb.items[item_id].terms()):
+                folded = words(fold(raw))
+                text = "".join(folded)
+                if text:
+                    weight = 1.0 if i < 2 else SYNONYM_WEIGHT
+                    self.terms.append(
+                        Term(item_no, item_id, text, tuple(folded), jamo(text), chosung(text), weight)
+                    )
+        self.vocabulary = frozenset(w for t in self.terms for w in (*t.words, t.text))
+        self._by_pair: dict[str, list[int]] = {}
+        self._by_word: dict[str, list[int]] = {}
+        for n, t in enumerate(self.terms):
+            for pair in _pairs(t.text):
+                self._by_pair.setdefault(pair, []).append(n)
+            for w in {*t.words, t.text}:
+                self._by_word.setdefault(w, []).append(n)
+        modifiers: dict[str, set[str]] = {item_id: set() for item_id in kb.items}
+        for t in self.terms:
+            modifiers[t.item_id].update(m for m in BIN_MODIFIERS if m in t.text)
+        self._modifiers = {item_id: frozenset(found) for item_id, found in modifiers.items()}
+        self._category = {item_id: item.category for item_id, item in kb.items.items()}
+        self._chosung = [n for n, t in enumerate(self.terms) if t.chosung]
+
+    def _candidates(self, p: Parsed) -> Iterable[int]:
+        if p.chosung:
+            return self._chosung
+        counts: Counter[int] = Counter()
+        for pair in _pairs(p.text):
+            for n in self._by_pair.get(pair, ()):
+                counts[n] += 1
+        for token in p.tokens:
+            for n in self._by_word.get(token, ()):
+                counts[n] += 2
+        if not counts:
+            # No shared syllable pair: a typo in a short word. Compare with every term of similar length.
+            return [n for n, t in enumerate(self.terms) if abs(len(t.text) - len(p.text)) <= 2]
+        return [n for n, _ in counts.most_common(CANDIDATE_TERMS)]
+
+    def _tied(self, hits: tuple[Hit, ...]) -> bool:
+        """Two items in different bins match equally well ("ㅇㅇㅍ": 우유팩 or 이어폰): ask, do not pick."""
+        if len(hits) < 2 or hits[0].score - hits[1].score > TIE:
+            return False
+        return self._category[hits[0].item_id] != self._category[hits[1].item_id]
+
+    def search(self, query: str, limit: int) -> Found:
+        p = parse(query, self.vocabulary)
+        qj = jamo(p.text)
+        best: dict[str, tuple[float, int]] = {}
+        for n in self._candidates(p):
+            t = self.terms[n]
+            score = term_score(p, qj, t) * t.weight
+            if any(m not in self._modifiers[t.item_id] for m in p.modifiers if m in BIN_MODIFIERS):
+                score *= MISSING_MODIFIER
+            if score > best.get(t.item_id, (0.0, 0))[0]:
+                best[t.item_id] = (score, t.item_no)
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[1][1]))
+        hits = tuple(Hit(item_id, round(score, 4)) for item_id, (score, _) in ranked if score >= SUGGEST)
+        if hits and hits[0].score >= SURE and not self._tied(hits):
+            return Found(hits[:limit], False, p)
+        return Found(hits[: min(limit, SUGGESTIONS)], True, p)

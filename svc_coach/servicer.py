@@ -9,17 +9,12 @@ from protos.wastecoach.coach.v1 import coach_pb2 as pb
 from protos.wastecoach.coach.v1 import coach_pb2_grpc
 from protos.wastecoach.common.v1 import common_pb2
 from svc_coach import domain
+from svc_coach.clarify import Clarification, Match, clarify
 from svc_coach.coaching import Flags, Guidance, compose, view_item
-from svc_coach.hangul import index_grams
 from svc_coach.kb import Category, Item, KnowledgeBase
 from svc_coach.llm import LlmWriter
-from svc_coach.repo import CoachRepo
-from svc_coach.search import Hit, rank
+from svc_coach.search import Found, SearchIndex
 
-# The SQL proposes this many candidates; the Python scorer orders them.
-CANDIDATES = 40
-# An item_name must match at least this well to count as that item (else category-level guidance).
-NAME_MATCH = 0.6
 ASK_SOURCES = 3
 
 
@@ -41,14 +36,28 @@ def _guidance(g: Guidance) -> pb.Guidance:
     )
 
 
+def _question(c: Clarification, kb: KnowledgeBase) -> common_pb2.Question:
+    asked = c.question
+    return common_pb2.Question(
+        id=asked.id,
+        text=asked.text,
+        choices=[
+            common_pb2.Choice(
+                id=o.id, label=o.label, category=_category(kb.categories[o.category]), item_id=o.item_id
+            )
+            for o in asked.options
+        ],
+    )
+
+
 class CoachServicer(coach_pb2_grpc.CoachServiceServicer):
-    def __init__(self, kb: KnowledgeBase, repo: CoachRepo, llm: LlmWriter | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, index: SearchIndex, llm: LlmWriter | None = None) -> None:
         self.kb = kb
-        self.repo = repo
+        self.index = index
         self.llm = llm
 
-    def _item(self, item: Item, language: str, region: str, score: float = 0.0) -> pb.Item:
-        v = view_item(self.kb, item, language, region)
+    def _item(self, item: Item, language: str, region: str, score: float = 0.0, query: str = "") -> pb.Item:
+        v = view_item(self.kb, item, language, region, query)
         return pb.Item(
             id=item.id,
             name_ko=item.name_ko,
@@ -60,12 +69,13 @@ class CoachServicer(coach_pb2_grpc.CoachServiceServicer):
             source=v.source,
             synonyms=list(item.synonyms),
             score=score,
+            tip=item.tip.get(language),
+            tip_kind=item.tip.kind,
+            bin=v.bin,
         )
 
-    async def search(self, query: str, limit: int) -> list[Hit]:
-        candidates = await self.repo.candidates(index_grams(query), CANDIDATES)
-        # A stale DB copy (older KB) may still hold an id this process no longer knows.
-        return [h for h in rank(query, candidates, limit) if h.item_id in self.kb.items]
+    def search(self, query: str, limit: int) -> Found:
+        return self.index.search(query, limit)
 
     async def ListCategories(self, request: pb.ListCategoriesRequest, context: grpc.aio.ServicerContext):
         domain.clean_language(request.language)
@@ -83,9 +93,9 @@ class CoachServicer(coach_pb2_grpc.CoachServiceServicer):
             if item is None:
                 raise NotFound(f"no item '{request.item_id}'")
         elif request.item_name.strip():
-            hits = await self.search(domain.clean_query(request.item_name, "item_name"), 1)
-            if hits and hits[0].score >= NAME_MATCH:
-                item = self.kb.items[hits[0].item_id]
+            found = self.search(domain.clean_query(request.item_name, "item_name"), 1)
+            if not found.uncertain:
+                item = self.kb.items[found.hits[0].item_id]
             elif not code:
                 raise NotFound(f"no item matches '{request.item_name}'")
         elif not code:
@@ -97,12 +107,53 @@ class CoachServicer(coach_pb2_grpc.CoachServiceServicer):
             guidance = await self.llm.guidance(guidance, self.kb, language)
         return pb.GetGuidanceResponse(guidance=_guidance(guidance))
 
+    def _match(self, text: str) -> Match | None:
+        """The item a free text names, when the search is sure of it."""
+        text = " ".join(text.split())[: domain.MAX_QUERY]
+        found = self.search(text, 1) if text else None
+        if found is None or found.uncertain:
+            return None
+        return Match(self.kb.items[found.hits[0].item_id], found.hits[0].score)
+
+    async def Clarify(self, request: pb.ClarifyRequest, context: grpc.aio.ServicerContext):
+        language = domain.clean_language(request.language)
+        region = domain.clean_region(request.region_code)
+        probs = domain.clean_probs(dict(request.category_probs), self.kb.categories)
+        hint = self._match(request.hint)
+        if not probs and hint is None:
+            raise InvalidInput("give category_probs or a hint that names an item")
+        f = request.flags
+        flags = Flags(f.residue, f.label_attached, f.cap_on, f.mixed_materials, f.broken)
+        name = self._match(request.item_name)
+        c = clarify(self.kb, probs, request.uncertain, hint, name, flags, request.hint, language, region)
+        guidance = c.guidance
+        if self.llm is not None and c.question is None:
+            # An open question keeps the KB's safe text: the LLM never answers what the photo cannot tell.
+            guidance = await self.llm.guidance(guidance, self.kb, language)
+        response = pb.ClarifyResponse(
+            guidance=_guidance(guidance),
+            confidence=c.confidence,
+            alternatives=[pb.CategoryScore(code=code, score=p) for code, p in c.alternatives],
+            item_name_ko=c.item.name_ko if c.item else "",
+            item_name_en=c.item.name_en if c.item else "",
+        )
+        if c.question is not None:
+            response.question.CopyFrom(_question(c, self.kb))
+            response.choices.extend(
+                pb.ChoiceGuidance(choice_id=o.id, guidance=_guidance(o.guidance)) for o in c.question.options
+            )
+        return response
+
     async def SearchItems(self, request: pb.SearchItemsRequest, context: grpc.aio.ServicerContext):
         language = domain.clean_language(request.language)
         region = domain.clean_region(request.region_code)
-        hits = await self.search(domain.clean_query(request.query), domain.clean_limit(request.limit))
+        query = domain.clean_query(request.query)
+        found = self.search(query, domain.clean_limit(request.limit))
         return pb.SearchItemsResponse(
-            items=[self._item(self.kb.items[h.item_id], language, region, h.score) for h in hits]
+            items=[
+                self._item(self.kb.items[h.item_id], language, region, h.score, query) for h in found.hits
+            ],
+            uncertain=found.uncertain,
         )
 
     async def GetItem(self, request: pb.GetItemRequest, context: grpc.aio.ServicerContext):
@@ -115,6 +166,7 @@ class CoachServicer(coach_pb2_grpc.CoachServiceServicer):
 
     async def Ask(self, request: pb.AskRequest, context: grpc.aio.ServicerContext):
         language = domain.clean_language(request.language)
+        region = domain.clean_region(request.region_code)
         question = domain.clean_query(request.question, "question")
         if request.category_code and request.category_code not in self.kb.categories:
             raise InvalidInput(f"unknown category_code '{request.category_code}'")
@@ -123,24 +175,38 @@ class CoachServicer(coach_pb2_grpc.CoachServiceServicer):
             if request.item_id not in self.kb.items:
                 raise NotFound(f"no item '{request.item_id}'")
             items.append((self.kb.items[request.item_id], 1.0))
-        for hit in await self.search(question, ASK_SOURCES):
+        found = self.search(question, ASK_SOURCES)
+        uncertain = found.uncertain and not items
+        for hit in found.hits:
             if all(i.id != hit.item_id for i, _ in items):
                 items.append((self.kb.items[hit.item_id], hit.score))
         items = items[:ASK_SOURCES]
-        sources = [compose(self.kb, i.category, i, Flags(), question, language) for i, _ in items]
+        sources_out = [self._item(i, language, region, score, question) for i, score in items]
+        if uncertain:
+            # Not sure which item is meant: say so and offer the suggestions, never answer for one.
+            answer = not_sure([i for i, _ in items], language)
+            return pb.AskResponse(answer=answer, sources=sources_out, composed_by="kb", uncertain=True)
+        sources = [compose(self.kb, i.category, i, Flags(), question, language, region) for i, _ in items]
         if not sources and request.category_code:
-            sources = [compose(self.kb, request.category_code, None, Flags(), question, language)]
+            sources = [compose(self.kb, request.category_code, None, Flags(), question, language, region)]
         answer, composed_by = None, "kb"
         if self.llm is not None and sources:
             answer = await self.llm.answer(question, sources, self.kb, language)
             composed_by = "llm" if answer else "kb"
         if answer is None:
             answer = _kb_answer(sources, language)
-        return pb.AskResponse(
-            answer=answer,
-            sources=[self._item(i, language, "", score) for i, score in items],
-            composed_by=composed_by,
-        )
+        return pb.AskResponse(answer=answer, sources=sources_out, composed_by=composed_by)
+
+
+def not_sure(suggestions: list[Item], language: str) -> str:
+    names = ", ".join(i.name(language) for i in suggestions)
+    if language == "en":
+        if not names:
+            return "I am not sure which item you mean. Try the item's name, e.g. 'PET bottle' or 'paint'."
+        return f"I am not sure which item you mean. Did you mean: {names}?"
+    if not names:
+        return "어떤 품목인지 확실하지 않아요. '페트병', '페인트'처럼 품목 이름으로 다시 물어봐 주세요."
+    return f"어떤 품목인지 확실하지 않아요. 혹시 이 중에 있나요? {names}"
 
 
 def _kb_answer(sources: list[Guidance], language: str) -> str:

@@ -31,6 +31,9 @@ CATEGORIES = (
     "bulky",
     "general",
     "non_combustible",
+    # Append only: positions are stored (drop-off index ids pk*64+position).
+    "hazardous",
+    "cooking_oil",
 )
 KINDS = (
     "recycling_station",

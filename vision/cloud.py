@@ -48,7 +48,8 @@ SYSTEM_PROMPT = (
     "waste), textiles (clothes, fabric), battery, lamp (fluorescent lamps, LED bulbs), medicine, "
     "small_electronics, large_appliance, bulky (furniture and other large items), general "
     "(non-recyclable, goes in the pay-as-you-throw bag), non_combustible (ceramics, broken glass "
-    "cups, porcelain). Set the flags from what is visible: residue (food or liquid left inside), "
+    "cups, porcelain), hazardous (paint, lacquer, pesticide, mercury thermometers), cooking_oil "
+    "(used frying oil). Set the flags from what is visible: residue (food or liquid left inside), "
     "label_attached, cap_on, mixed_materials (parts of different materials stuck together), "
     "broken. confidence is your probability that the category is correct. Answer only with JSON."
 )

@@ -28,6 +28,9 @@ CATEGORY_CODES: tuple[str, ...] = (
     "bulky",
     "general",
     "non_combustible",
+    # Append only: positions are stored (drop-off index ids pk*64+position).
+    "hazardous",
+    "cooking_oil",
 )
 
 

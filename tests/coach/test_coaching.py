@@ -73,9 +73,19 @@ def test_region_override_applies_only_in_that_region(kb):
     assert "아이스팩 수거함" in local.bin
     assert any("주민센터" in s for s in local.steps)
     assert "강남구" in local.source
+    # The override names its district and the date it was checked.
+    assert any("강남구" in n and "2026-11-23" in n for n in local.coaching)
     other = compose(kb, "", kb.items["ice_pack"], Flags(), "", "ko", "11440")
-    assert other == plain
+    assert (other.bin, other.steps, other.category) == (plain.bin, plain.steps, plain.category)
     assert "주민센터" in " ".join(view_item(kb, kb.items["ice_pack"], "ko", "11680").steps)
+
+
+def test_a_district_without_data_is_told_that_rules_vary_and_where_to_check(kb):
+    plain = compose(kb, "", kb.items["ice_pack"], Flags(), "", "ko")
+    unknown = compose(kb, "", kb.items["ice_pack"], Flags(), "", "ko", "11440")
+    assert not any("지역마다" in n for n in plain.coaching)
+    assert any("지역마다" in n and "구청" in n for n in unknown.coaching)
+    assert "district" in " ".join(compose(kb, "bulky", None, Flags(), "", "en", "11440").coaching)
 
 
 def test_coaching_mentions_the_common_mistake(kb):

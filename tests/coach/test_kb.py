@@ -19,6 +19,7 @@ CODES = {
     "textiles": "의류·원단", "battery": "폐건전지", "lamp": "폐형광등", "medicine": "폐의약품",
     "small_electronics": "소형가전", "large_appliance": "대형가전", "bulky": "대형폐기물",
     "general": "일반쓰레기(종량제봉투)", "non_combustible": "불연성 폐기물",
+    "hazardous": "생활계 유해폐기물", "cooking_oil": "폐식용유",
 }  # fmt: skip
 
 

@@ -49,7 +49,6 @@ async def stub(fake, tmp_path_factory) -> AsyncIterator[coach_pb2_grpc.CoachServ
         llm_max_retries=1,
     )
     comp = build(settings)
-    await comp.migrate()
     server = await comp.start("127.0.0.1", 0)
     channel = grpc.aio.insecure_channel(f"127.0.0.1:{server.port}")
     try:

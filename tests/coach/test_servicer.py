@@ -17,7 +17,6 @@ from svc_coach.component import SERVICE_NAME, build
 @pytest.fixture(scope="module")
 async def stub(tmp_path_factory) -> AsyncIterator[coach_pb2_grpc.CoachServiceStub]:
     comp = build(MeshSettings(data_dir=tmp_path_factory.mktemp("coach-svc")))
-    await comp.migrate()
     server = await comp.start("127.0.0.1", 0)
     channel = grpc.aio.insecure_channel(f"127.0.0.1:{server.port}")
     try:
@@ -34,7 +33,7 @@ def test_service_name_comes_from_the_descriptor():
 async def test_list_categories_needs_no_identity(stub):
     response = await stub.ListCategories(pb.ListCategoriesRequest())
     codes = [c.code for c in response.categories]
-    assert len(codes) == 18 and codes[0] == "paper" and "non_combustible" in codes
+    assert len(codes) == 20 and codes[0] == "paper" and codes[-2:] == ["hazardous", "cooking_oil"]
     assert response.categories[0].name_ko == "종이류"
 
 
@@ -106,3 +105,65 @@ async def test_bad_search_and_item_requests(stub):
     with pytest.raises(grpc.aio.AioRpcError) as err:
         await stub.GetItem(pb.GetItemRequest(item_id="nope"))
     assert err.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+async def test_search_says_not_sure_with_suggestions(stub):
+    sure = await stub.SearchItems(pb.SearchItemsRequest(query="페인트 남은 거 어디에 버려요", limit=5))
+    assert not sure.uncertain and sure.items[0].category.code == "hazardous"
+    assert sure.items[0].tip and sure.items[0].tip_kind
+    unsure = await stub.SearchItems(pb.SearchItemsRequest(query="우주선 엔진", limit=10))
+    assert unsure.uncertain and len(unsure.items) <= 3
+
+
+async def test_search_shows_the_category_a_modifier_switches_to(stub):
+    reply = await stub.SearchItems(pb.SearchItemsRequest(query="깨진 소주병", limit=1))
+    assert reply.items[0].category.code == "non_combustible"
+
+
+async def test_ask_is_not_sure_instead_of_answering_for_a_guess(stub):
+    reply = await stub.Ask(pb.AskRequest(question="우주선 엔진 어떻게 버려요?"))
+    assert reply.uncertain and "확실하지 않아요" in reply.answer
+
+
+async def test_ask_carries_the_region(stub):
+    plain = await stub.Ask(pb.AskRequest(question="아이스팩 어떻게 버려?"))
+    local = await stub.Ask(pb.AskRequest(question="아이스팩 어떻게 버려?", region_code="11680"))
+    assert "강남구" not in plain.answer and "아이스팩 수거함" in local.answer
+
+
+async def test_clarify_asks_for_a_plastic_photo_and_gives_guidance_per_choice(stub):
+    reply = await stub.Clarify(pb.ClarifyRequest(category_probs={"plastic": 0.9, "paper": 0.1}))
+    assert reply.question.text == "투명 페트병인가요?"
+    assert [c.choice_id for c in reply.choices] == [c.id for c in reply.question.choices]
+    by_id = {c.choice_id: c.guidance for c in reply.choices}
+    assert by_id["clear_pet"].category.code == "clear_pet" and reply.guidance.category.code == "plastic"
+
+
+async def test_clarify_with_a_hint_that_contradicts_the_photo(stub):
+    reply = await stub.Clarify(
+        pb.ClarifyRequest(category_probs={"can_metal": 0.95, "plastic": 0.05}, hint="건전지")
+    )
+    assert reply.question.id == "hint_or_photo" and reply.guidance.category.code == "battery"
+
+
+async def test_clarify_without_a_question_names_the_item(stub):
+    reply = await stub.Clarify(
+        pb.ClarifyRequest(category_probs={"paper": 0.97, "plastic": 0.03}, hint="피자박스", item_name="종이")
+    )
+    assert not reply.HasField("question") and not reply.choices
+    assert reply.guidance.item_id == "pizza_box" and reply.item_name_ko == "피자박스"
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        pb.ClarifyRequest(),
+        pb.ClarifyRequest(category_probs={"moon": 0.5}),
+        pb.ClarifyRequest(category_probs={"paper": 1.5}),
+        pb.ClarifyRequest(category_probs={"paper": 0.9}, region_code="seoul"),
+    ],
+)
+async def test_bad_clarify_requests(stub, request_):
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub.Clarify(request_)
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT

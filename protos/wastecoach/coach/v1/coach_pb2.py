@@ -25,37 +25,49 @@ _sym_db = _symbol_database.Default()
 from protos.wastecoach.common.v1 import common_pb2 as protos_dot_wastecoach_dot_common_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&protos/wastecoach/coach/v1/coach.proto\x12\x13wastecoach.coach.v1\x1a(protos/wastecoach/common/v1/common.proto\"\x9d\x02\n\x04Item\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x17\n\x07name_ko\x18\x02 \x01(\tR\x06nameKo\x12\x17\n\x07name_en\x18\x03 \x01(\tR\x06nameEn\x12:\n\x08\x63\x61tegory\x18\x04 \x01(\x0b\x32\x1e.wastecoach.common.v1.CategoryR\x08\x63\x61tegory\x12\x14\n\x05steps\x18\x05 \x03(\tR\x05steps\x12\x10\n\x03why\x18\x06 \x01(\tR\x03why\x12%\n\x0e\x63ommon_mistake\x18\x07 \x01(\tR\rcommonMistake\x12\x16\n\x06source\x18\x08 \x01(\tR\x06source\x12\x1a\n\x08synonyms\x18\t \x03(\tR\x08synonyms\x12\x14\n\x05score\x18\n \x01(\x01R\x05score\"\x80\x02\n\x08Guidance\x12:\n\x08\x63\x61tegory\x18\x01 \x01(\x0b\x32\x1e.wastecoach.common.v1.CategoryR\x08\x63\x61tegory\x12\x14\n\x05steps\x18\x02 \x03(\tR\x05steps\x12\x10\n\x03why\x18\x03 \x01(\tR\x03why\x12\x10\n\x03\x62in\x18\x04 \x01(\tR\x03\x62in\x12\x10\n\x03tip\x18\x05 \x01(\tR\x03tip\x12\x1a\n\x08\x63oaching\x18\x06 \x03(\tR\x08\x63oaching\x12\x17\n\x07item_id\x18\x07 \x01(\tR\x06itemId\x12\x16\n\x06source\x18\x08 \x01(\tR\x06source\x12\x1f\n\x0b\x63omposed_by\x18\t \x01(\tR\ncomposedBy\"3\n\x15ListCategoriesRequest\x12\x1a\n\x08language\x18\x01 \x01(\tR\x08language\"X\n\x16ListCategoriesResponse\x12>\n\ncategories\x18\x01 \x03(\x0b\x32\x1e.wastecoach.common.v1.CategoryR\ncategories\"\xfc\x01\n\x12GetGuidanceRequest\x12#\n\rcategory_code\x18\x01 \x01(\tR\x0c\x63\x61tegoryCode\x12\x17\n\x07item_id\x18\x02 \x01(\tR\x06itemId\x12\x1b\n\titem_name\x18\x03 \x01(\tR\x08itemName\x12:\n\x05\x66lags\x18\x04 \x01(\x0b\x32$.wastecoach.common.v1.ConditionFlagsR\x05\x66lags\x12\x12\n\x04hint\x18\x05 \x01(\tR\x04hint\x12\x1a\n\x08language\x18\x06 \x01(\tR\x08language\x12\x1f\n\x0bregion_code\x18\x07 \x01(\tR\nregionCode\"P\n\x13GetGuidanceResponse\x12\x39\n\x08guidance\x18\x01 \x01(\x0b\x32\x1d.wastecoach.coach.v1.GuidanceR\x08guidance\"}\n\x12SearchItemsRequest\x12\x14\n\x05query\x18\x01 \x01(\tR\x05query\x12\x14\n\x05limit\x18\x02 \x01(\x05R\x05limit\x12\x1a\n\x08language\x18\x03 \x01(\tR\x08language\x12\x1f\n\x0bregion_code\x18\x04 \x01(\tR\nregionCode\"F\n\x13SearchItemsResponse\x12/\n\x05items\x18\x01 \x03(\x0b\x32\x19.wastecoach.coach.v1.ItemR\x05items\"f\n\x0eGetItemRequest\x12\x17\n\x07item_id\x18\x01 \x01(\tR\x06itemId\x12\x1a\n\x08language\x18\x02 \x01(\tR\x08language\x12\x1f\n\x0bregion_code\x18\x03 \x01(\tR\nregionCode\"@\n\x0fGetItemResponse\x12-\n\x04item\x18\x01 \x01(\x0b\x32\x19.wastecoach.coach.v1.ItemR\x04item\"\x82\x01\n\nAskRequest\x12\x1a\n\x08question\x18\x01 \x01(\tR\x08question\x12\x1a\n\x08language\x18\x02 \x01(\tR\x08language\x12#\n\rcategory_code\x18\x03 \x01(\tR\x0c\x63\x61tegoryCode\x12\x17\n\x07item_id\x18\x04 \x01(\tR\x06itemId\"{\n\x0b\x41skResponse\x12\x16\n\x06\x61nswer\x18\x01 \x01(\tR\x06\x61nswer\x12\x33\n\x07sources\x18\x02 \x03(\x0b\x32\x19.wastecoach.coach.v1.ItemR\x07sources\x12\x1f\n\x0b\x63omposed_by\x18\x03 \x01(\tR\ncomposedBy2\xdd\x03\n\x0c\x43oachService\x12i\n\x0eListCategories\x12*.wastecoach.coach.v1.ListCategoriesRequest\x1a+.wastecoach.coach.v1.ListCategoriesResponse\x12`\n\x0bGetGuidance\x12\'.wastecoach.coach.v1.GetGuidanceRequest\x1a(.wastecoach.coach.v1.GetGuidanceResponse\x12`\n\x0bSearchItems\x12\'.wastecoach.coach.v1.SearchItemsRequest\x1a(.wastecoach.coach.v1.SearchItemsResponse\x12T\n\x07GetItem\x12#.wastecoach.coach.v1.GetItemRequest\x1a$.wastecoach.coach.v1.GetItemResponse\x12H\n\x03\x41sk\x12\x1f.wastecoach.coach.v1.AskRequest\x1a .wastecoach.coach.v1.AskResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&protos/wastecoach/coach/v1/coach.proto\x12\x13wastecoach.coach.v1\x1a(protos/wastecoach/common/v1/common.proto\"\xdc\x02\n\x04Item\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x17\n\x07name_ko\x18\x02 \x01(\tR\x06nameKo\x12\x17\n\x07name_en\x18\x03 \x01(\tR\x06nameEn\x12:\n\x08\x63\x61tegory\x18\x04 \x01(\x0b\x32\x1e.wastecoach.common.v1.CategoryR\x08\x63\x61tegory\x12\x14\n\x05steps\x18\x05 \x03(\tR\x05steps\x12\x10\n\x03why\x18\x06 \x01(\tR\x03why\x12%\n\x0e\x63ommon_mistake\x18\x07 \x01(\tR\rcommonMistake\x12\x16\n\x06source\x18\x08 \x01(\tR\x06source\x12\x1a\n\x08synonyms\x18\t \x03(\tR\x08synonyms\x12\x14\n\x05score\x18\n \x01(\x01R\x05score\x12\x10\n\x03tip\x18\x0b \x01(\tR\x03tip\x12\x19\n\x08tip_kind\x18\x0c \x01(\tR\x07tipKind\x12\x10\n\x03\x62in\x18\r \x01(\tR\x03\x62in\"\x80\x02\n\x08Guidance\x12:\n\x08\x63\x61tegory\x18\x01 \x01(\x0b\x32\x1e.wastecoach.common.v1.CategoryR\x08\x63\x61tegory\x12\x14\n\x05steps\x18\x02 \x03(\tR\x05steps\x12\x10\n\x03why\x18\x03 \x01(\tR\x03why\x12\x10\n\x03\x62in\x18\x04 \x01(\tR\x03\x62in\x12\x10\n\x03tip\x18\x05 \x01(\tR\x03tip\x12\x1a\n\x08\x63oaching\x18\x06 \x03(\tR\x08\x63oaching\x12\x17\n\x07item_id\x18\x07 \x01(\tR\x06itemId\x12\x16\n\x06source\x18\x08 \x01(\tR\x06source\x12\x1f\n\x0b\x63omposed_by\x18\t \x01(\tR\ncomposedBy\"3\n\x15ListCategoriesRequest\x12\x1a\n\x08language\x18\x01 \x01(\tR\x08language\"X\n\x16ListCategoriesResponse\x12>\n\ncategories\x18\x01 \x03(\x0b\x32\x1e.wastecoach.common.v1.CategoryR\ncategories\"\xfc\x01\n\x12GetGuidanceRequest\x12#\n\rcategory_code\x18\x01 \x01(\tR\x0c\x63\x61tegoryCode\x12\x17\n\x07item_id\x18\x02 \x01(\tR\x06itemId\x12\x1b\n\titem_name\x18\x03 \x01(\tR\x08itemName\x12:\n\x05\x66lags\x18\x04 \x01(\x0b\x32$.wastecoach.common.v1.ConditionFlagsR\x05\x66lags\x12\x12\n\x04hint\x18\x05 \x01(\tR\x04hint\x12\x1a\n\x08language\x18\x06 \x01(\tR\x08language\x12\x1f\n\x0bregion_code\x18\x07 \x01(\tR\nregionCode\"P\n\x13GetGuidanceResponse\x12\x39\n\x08guidance\x18\x01 \x01(\x0b\x32\x1d.wastecoach.coach.v1.GuidanceR\x08guidance\"}\n\x12SearchItemsRequest\x12\x14\n\x05query\x18\x01 \x01(\tR\x05query\x12\x14\n\x05limit\x18\x02 \x01(\x05R\x05limit\x12\x1a\n\x08language\x18\x03 \x01(\tR\x08language\x12\x1f\n\x0bregion_code\x18\x04 \x01(\tR\nregionCode\"d\n\x13SearchItemsResponse\x12/\n\x05items\x18\x01 \x03(\x0b\x32\x19.wastecoach.coach.v1.ItemR\x05items\x12\x1c\n\tuncertain\x18\x02 \x01(\x08R\tuncertain\"f\n\x0eGetItemRequest\x12\x17\n\x07item_id\x18\x01 \x01(\tR\x06itemId\x12\x1a\n\x08language\x18\x02 \x01(\tR\x08language\x12\x1f\n\x0bregion_code\x18\x03 \x01(\tR\nregionCode\"@\n\x0fGetItemResponse\x12-\n\x04item\x18\x01 \x01(\x0b\x32\x19.wastecoach.coach.v1.ItemR\x04item\"\xa3\x01\n\nAskRequest\x12\x1a\n\x08question\x18\x01 \x01(\tR\x08question\x12\x1a\n\x08language\x18\x02 \x01(\tR\x08language\x12#\n\rcategory_code\x18\x03 \x01(\tR\x0c\x63\x61tegoryCode\x12\x17\n\x07item_id\x18\x04 \x01(\tR\x06itemId\x12\x1f\n\x0bregion_code\x18\x05 \x01(\tR\nregionCode\"\x99\x01\n\x0b\x41skResponse\x12\x16\n\x06\x61nswer\x18\x01 \x01(\tR\x06\x61nswer\x12\x33\n\x07sources\x18\x02 \x03(\x0b\x32\x19.wastecoach.coach.v1.ItemR\x07sources\x12\x1f\n\x0b\x63omposed_by\x18\x03 \x01(\tR\ncomposedBy\x12\x1c\n\tuncertain\x18\x04 \x01(\x08R\tuncertain\"\xf9\x02\n\x0e\x43larifyRequest\x12]\n\x0e\x63\x61tegory_probs\x18\x01 \x03(\x0b\x32\x36.wastecoach.coach.v1.ClarifyRequest.CategoryProbsEntryR\rcategoryProbs\x12\x1c\n\tuncertain\x18\x02 \x01(\x08R\tuncertain\x12\x1b\n\titem_name\x18\x03 \x01(\tR\x08itemName\x12:\n\x05\x66lags\x18\x04 \x01(\x0b\x32$.wastecoach.common.v1.ConditionFlagsR\x05\x66lags\x12\x12\n\x04hint\x18\x05 \x01(\tR\x04hint\x12\x1a\n\x08language\x18\x06 \x01(\tR\x08language\x12\x1f\n\x0bregion_code\x18\x07 \x01(\tR\nregionCode\x1a@\n\x12\x43\x61tegoryProbsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\x01R\x05value:\x02\x38\x01\"h\n\x0e\x43hoiceGuidance\x12\x1b\n\tchoice_id\x18\x01 \x01(\tR\x08\x63hoiceId\x12\x39\n\x08guidance\x18\x02 \x01(\x0b\x32\x1d.wastecoach.coach.v1.GuidanceR\x08guidance\"\xf3\x02\n\x0f\x43larifyResponse\x12\x39\n\x08guidance\x18\x01 \x01(\x0b\x32\x1d.wastecoach.coach.v1.GuidanceR\x08guidance\x12:\n\x08question\x18\x02 \x01(\x0b\x32\x1e.wastecoach.common.v1.QuestionR\x08question\x12=\n\x07\x63hoices\x18\x03 \x03(\x0b\x32#.wastecoach.coach.v1.ChoiceGuidanceR\x07\x63hoices\x12\x1e\n\nconfidence\x18\x04 \x01(\x01R\nconfidence\x12\x46\n\x0c\x61lternatives\x18\x05 \x03(\x0b\x32\".wastecoach.coach.v1.CategoryScoreR\x0c\x61lternatives\x12 \n\x0citem_name_ko\x18\x06 \x01(\tR\nitemNameKo\x12 \n\x0citem_name_en\x18\x07 \x01(\tR\nitemNameEn\"9\n\rCategoryScore\x12\x12\n\x04\x63ode\x18\x01 \x01(\tR\x04\x63ode\x12\x14\n\x05score\x18\x02 \x01(\x01R\x05score2\xb3\x04\n\x0c\x43oachService\x12i\n\x0eListCategories\x12*.wastecoach.coach.v1.ListCategoriesRequest\x1a+.wastecoach.coach.v1.ListCategoriesResponse\x12`\n\x0bGetGuidance\x12\'.wastecoach.coach.v1.GetGuidanceRequest\x1a(.wastecoach.coach.v1.GetGuidanceResponse\x12`\n\x0bSearchItems\x12\'.wastecoach.coach.v1.SearchItemsRequest\x1a(.wastecoach.coach.v1.SearchItemsResponse\x12T\n\x07GetItem\x12#.wastecoach.coach.v1.GetItemRequest\x1a$.wastecoach.coach.v1.GetItemResponse\x12H\n\x03\x41sk\x12\x1f.wastecoach.coach.v1.AskRequest\x1a .wastecoach.coach.v1.AskResponse\x12T\n\x07\x43larify\x12#.wastecoach.coach.v1.ClarifyRequest\x1a$.wastecoach.coach.v1.ClarifyResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'protos.wastecoach.coach.v1.coach_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_CLARIFYREQUEST_CATEGORYPROBSENTRY']._loaded_options = None
+  _globals['_CLARIFYREQUEST_CATEGORYPROBSENTRY']._serialized_options = b'8\001'
   _globals['_ITEM']._serialized_start=106
-  _globals['_ITEM']._serialized_end=391
-  _globals['_GUIDANCE']._serialized_start=394
-  _globals['_GUIDANCE']._serialized_end=650
-  _globals['_LISTCATEGORIESREQUEST']._serialized_start=652
-  _globals['_LISTCATEGORIESREQUEST']._serialized_end=703
-  _globals['_LISTCATEGORIESRESPONSE']._serialized_start=705
-  _globals['_LISTCATEGORIESRESPONSE']._serialized_end=793
-  _globals['_GETGUIDANCEREQUEST']._serialized_start=796
-  _globals['_GETGUIDANCEREQUEST']._serialized_end=1048
-  _globals['_GETGUIDANCERESPONSE']._serialized_start=1050
-  _globals['_GETGUIDANCERESPONSE']._serialized_end=1130
-  _globals['_SEARCHITEMSREQUEST']._serialized_start=1132
-  _globals['_SEARCHITEMSREQUEST']._serialized_end=1257
-  _globals['_SEARCHITEMSRESPONSE']._serialized_start=1259
-  _globals['_SEARCHITEMSRESPONSE']._serialized_end=1329
-  _globals['_GETITEMREQUEST']._serialized_start=1331
-  _globals['_GETITEMREQUEST']._serialized_end=1433
-  _globals['_GETITEMRESPONSE']._serialized_start=1435
-  _globals['_GETITEMRESPONSE']._serialized_end=1499
-  _globals['_ASKREQUEST']._serialized_start=1502
-  _globals['_ASKREQUEST']._serialized_end=1632
-  _globals['_ASKRESPONSE']._serialized_start=1634
-  _globals['_ASKRESPONSE']._serialized_end=1757
-  _globals['_COACHSERVICE']._serialized_start=1760
-  _globals['_COACHSERVICE']._serialized_end=2237
+  _globals['_ITEM']._serialized_end=454
+  _globals['_GUIDANCE']._serialized_start=457
+  _globals['_GUIDANCE']._serialized_end=713
+  _globals['_LISTCATEGORIESREQUEST']._serialized_start=715
+  _globals['_LISTCATEGORIESREQUEST']._serialized_end=766
+  _globals['_LISTCATEGORIESRESPONSE']._serialized_start=768
+  _globals['_LISTCATEGORIESRESPONSE']._serialized_end=856
+  _globals['_GETGUIDANCEREQUEST']._serialized_start=859
+  _globals['_GETGUIDANCEREQUEST']._serialized_end=1111
+  _globals['_GETGUIDANCERESPONSE']._serialized_start=1113
+  _globals['_GETGUIDANCERESPONSE']._serialized_end=1193
+  _globals['_SEARCHITEMSREQUEST']._serialized_start=1195
+  _globals['_SEARCHITEMSREQUEST']._serialized_end=1320
+  _globals['_SEARCHITEMSRESPONSE']._serialized_start=1322
+  _globals['_SEARCHITEMSRESPONSE']._serialized_end=1422
+  _globals['_GETITEMREQUEST']._serialized_start=1424
+  _globals['_GETITEMREQUEST']._serialized_end=1526
+  _globals['_GETITEMRESPONSE']._serialized_start=1528
+  _globals['_GETITEMRESPONSE']._serialized_end=1592
+  _globals['_ASKREQUEST']._serialized_start=1595
+  _globals['_ASKREQUEST']._serialized_end=1758
+  _globals['_ASKRESPONSE']._serialized_start=1761
+  _globals['_ASKRESPONSE']._serialized_end=1914
+  _globals['_CLARIFYREQUEST']._serialized_start=1917
+  _globals['_CLARIFYREQUEST']._serialized_end=2294
+  _globals['_CLARIFYREQUEST_CATEGORYPROBSENTRY']._serialized_start=2230
+  _globals['_CLARIFYREQUEST_CATEGORYPROBSENTRY']._serialized_end=2294
+  _globals['_CHOICEGUIDANCE']._serialized_start=2296
+  _globals['_CHOICEGUIDANCE']._serialized_end=2400
+  _globals['_CLARIFYRESPONSE']._serialized_start=2403
+  _globals['_CLARIFYRESPONSE']._serialized_end=2774
+  _globals['_CATEGORYSCORE']._serialized_start=2776
+  _globals['_CATEGORYSCORE']._serialized_end=2833
+  _globals['_COACHSERVICE']._serialized_start=2836
+  _globals['_COACHSERVICE']._serialized_end=3399
 # @@protoc_insertion_point(module_scope)

@@ -60,6 +60,11 @@ class CoachServiceStub:
                 request_serializer=protos_dot_wastecoach_dot_coach_dot_v1_dot_coach__pb2.AskRequest.SerializeToString,
                 response_deserializer=protos_dot_wastecoach_dot_coach_dot_v1_dot_coach__pb2.AskResponse.FromString,
                 _registered_method=True)
+        self.Clarify = channel.unary_unary(
+                '/wastecoach.coach.v1.CoachService/Clarify',
+                request_serializer=protos_dot_wastecoach_dot_coach_dot_v1_dot_coach__pb2.ClarifyRequest.SerializeToString,
+                response_deserializer=protos_dot_wastecoach_dot_coach_dot_v1_dot_coach__pb2.ClarifyResponse.FromString,
+                _registered_method=True)
 
 
 class CoachServiceServicer:
@@ -98,6 +103,14 @@ class CoachServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Clarify(self, request, context):
+        """Turns a photo's prediction and the user's hint into the guidance to show, or into one question
+        (with the safe guidance until it is answered) when the difference that changes the bin is unseen.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CoachServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -125,6 +138,11 @@ def add_CoachServiceServicer_to_server(servicer, server):
                     servicer.Ask,
                     request_deserializer=protos_dot_wastecoach_dot_coach_dot_v1_dot_coach__pb2.AskRequest.FromString,
                     response_serializer=protos_dot_wastecoach_dot_coach_dot_v1_dot_coach__pb2.AskResponse.SerializeToString,
+            ),
+            'Clarify': grpc.unary_unary_rpc_method_handler(
+                    servicer.Clarify,
+                    request_deserializer=protos_dot_wastecoach_dot_coach_dot_v1_dot_coach__pb2.ClarifyRequest.FromString,
+                    response_serializer=protos_dot_wastecoach_dot_coach_dot_v1_dot_coach__pb2.ClarifyResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -263,6 +281,33 @@ class CoachService:
             '/wastecoach.coach.v1.CoachService/Ask',
             protos_dot_wastecoach_dot_coach_dot_v1_dot_coach__pb2.AskRequest.SerializeToString,
             protos_dot_wastecoach_dot_coach_dot_v1_dot_coach__pb2.AskResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Clarify(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/wastecoach.coach.v1.CoachService/Clarify',
+            protos_dot_wastecoach_dot_coach_dot_v1_dot_coach__pb2.ClarifyRequest.SerializeToString,
+            protos_dot_wastecoach_dot_coach_dot_v1_dot_coach__pb2.ClarifyResponse.FromString,
             options,
             channel_credentials,
             insecure,

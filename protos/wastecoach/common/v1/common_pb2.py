@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(protos/wastecoach/common/v1/common.proto\x12\x14wastecoach.common.v1\"P\n\x08\x43\x61tegory\x12\x12\n\x04\x63ode\x18\x01 \x01(\tR\x04\x63ode\x12\x17\n\x07name_ko\x18\x02 \x01(\tR\x06nameKo\x12\x17\n\x07name_en\x18\x03 \x01(\tR\x06nameEn\"\xa9\x01\n\x0e\x43onditionFlags\x12\x18\n\x07residue\x18\x01 \x01(\x08R\x07residue\x12%\n\x0elabel_attached\x18\x02 \x01(\x08R\rlabelAttached\x12\x15\n\x06\x63\x61p_on\x18\x03 \x01(\x08R\x05\x63\x61pOn\x12\'\n\x0fmixed_materials\x18\x04 \x01(\x08R\x0emixedMaterials\x12\x16\n\x06\x62roken\x18\x05 \x01(\x08R\x06\x62rokenb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(protos/wastecoach/common/v1/common.proto\x12\x14wastecoach.common.v1\"P\n\x08\x43\x61tegory\x12\x12\n\x04\x63ode\x18\x01 \x01(\tR\x04\x63ode\x12\x17\n\x07name_ko\x18\x02 \x01(\tR\x06nameKo\x12\x17\n\x07name_en\x18\x03 \x01(\tR\x06nameEn\"\xa9\x01\n\x0e\x43onditionFlags\x12\x18\n\x07residue\x18\x01 \x01(\x08R\x07residue\x12%\n\x0elabel_attached\x18\x02 \x01(\x08R\rlabelAttached\x12\x15\n\x06\x63\x61p_on\x18\x03 \x01(\x08R\x05\x63\x61pOn\x12\'\n\x0fmixed_materials\x18\x04 \x01(\x08R\x0emixedMaterials\x12\x16\n\x06\x62roken\x18\x05 \x01(\x08R\x06\x62roken\"\x83\x01\n\x06\x43hoice\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n\x05label\x18\x02 \x01(\tR\x05label\x12:\n\x08\x63\x61tegory\x18\x03 \x01(\x0b\x32\x1e.wastecoach.common.v1.CategoryR\x08\x63\x61tegory\x12\x17\n\x07item_id\x18\x04 \x01(\tR\x06itemId\"f\n\x08Question\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n\x04text\x18\x02 \x01(\tR\x04text\x12\x36\n\x07\x63hoices\x18\x03 \x03(\x0b\x32\x1c.wastecoach.common.v1.ChoiceR\x07\x63hoicesb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,4 +35,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CATEGORY']._serialized_end=146
   _globals['_CONDITIONFLAGS']._serialized_start=149
   _globals['_CONDITIONFLAGS']._serialized_end=318
+  _globals['_CHOICE']._serialized_start=321
+  _globals['_CHOICE']._serialized_end=452
+  _globals['_QUESTION']._serialized_start=454
+  _globals['_QUESTION']._serialized_end=556
 # @@protoc_insertion_point(module_scope)

@@ -1,6 +1,8 @@
+from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from typing import ClassVar as _ClassVar, Optional as _Optional
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
@@ -27,3 +29,25 @@ class ConditionFlags(_message.Message):
     mixed_materials: bool
     broken: bool
     def __init__(self, residue: _Optional[bool] = ..., label_attached: _Optional[bool] = ..., cap_on: _Optional[bool] = ..., mixed_materials: _Optional[bool] = ..., broken: _Optional[bool] = ...) -> None: ...
+
+class Choice(_message.Message):
+    __slots__ = ("id", "label", "category", "item_id")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    ITEM_ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    label: str
+    category: Category
+    item_id: str
+    def __init__(self, id: _Optional[str] = ..., label: _Optional[str] = ..., category: _Optional[_Union[Category, _Mapping]] = ..., item_id: _Optional[str] = ...) -> None: ...
+
+class Question(_message.Message):
+    __slots__ = ("id", "text", "choices")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    CHOICES_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    text: str
+    choices: _containers.RepeatedCompositeFieldContainer[Choice]
+    def __init__(self, id: _Optional[str] = ..., text: _Optional[str] = ..., choices: _Optional[_Iterable[_Union[Choice, _Mapping]]] = ...) -> None: ...

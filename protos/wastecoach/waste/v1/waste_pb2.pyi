@@ -67,7 +67,7 @@ class NearbyPlace(_message.Message):
     def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., kind: _Optional[str] = ..., lat: _Optional[float] = ..., lon: _Optional[float] = ..., distance_m: _Optional[float] = ..., accepts: _Optional[_Iterable[str]] = ..., address: _Optional[str] = ..., map_url: _Optional[str] = ...) -> None: ...
 
 class ScanResult(_message.Message):
-    __slots__ = ("category", "item", "material", "confidence", "alternatives", "disposal", "coaching", "nearby", "needs_confirmation", "provider", "model", "flags", "item_id", "item_ko")
+    __slots__ = ("category", "item", "material", "confidence", "alternatives", "disposal", "coaching", "nearby", "needs_confirmation", "provider", "model", "flags", "item_id", "item_ko", "question", "outcomes", "answer")
     CATEGORY_FIELD_NUMBER: _ClassVar[int]
     ITEM_FIELD_NUMBER: _ClassVar[int]
     MATERIAL_FIELD_NUMBER: _ClassVar[int]
@@ -82,6 +82,9 @@ class ScanResult(_message.Message):
     FLAGS_FIELD_NUMBER: _ClassVar[int]
     ITEM_ID_FIELD_NUMBER: _ClassVar[int]
     ITEM_KO_FIELD_NUMBER: _ClassVar[int]
+    QUESTION_FIELD_NUMBER: _ClassVar[int]
+    OUTCOMES_FIELD_NUMBER: _ClassVar[int]
+    ANSWER_FIELD_NUMBER: _ClassVar[int]
     category: _common_pb2.Category
     item: str
     material: str
@@ -96,7 +99,42 @@ class ScanResult(_message.Message):
     flags: _common_pb2.ConditionFlags
     item_id: str
     item_ko: str
-    def __init__(self, category: _Optional[_Union[_common_pb2.Category, _Mapping]] = ..., item: _Optional[str] = ..., material: _Optional[str] = ..., confidence: _Optional[float] = ..., alternatives: _Optional[_Iterable[_Union[Alternative, _Mapping]]] = ..., disposal: _Optional[_Union[Disposal, _Mapping]] = ..., coaching: _Optional[_Iterable[str]] = ..., nearby: _Optional[_Iterable[_Union[NearbyPlace, _Mapping]]] = ..., needs_confirmation: _Optional[bool] = ..., provider: _Optional[str] = ..., model: _Optional[str] = ..., flags: _Optional[_Union[_common_pb2.ConditionFlags, _Mapping]] = ..., item_id: _Optional[str] = ..., item_ko: _Optional[str] = ...) -> None: ...
+    question: _common_pb2.Question
+    outcomes: _containers.RepeatedCompositeFieldContainer[ChoiceOutcome]
+    answer: ScanAnswer
+    def __init__(self, category: _Optional[_Union[_common_pb2.Category, _Mapping]] = ..., item: _Optional[str] = ..., material: _Optional[str] = ..., confidence: _Optional[float] = ..., alternatives: _Optional[_Iterable[_Union[Alternative, _Mapping]]] = ..., disposal: _Optional[_Union[Disposal, _Mapping]] = ..., coaching: _Optional[_Iterable[str]] = ..., nearby: _Optional[_Iterable[_Union[NearbyPlace, _Mapping]]] = ..., needs_confirmation: _Optional[bool] = ..., provider: _Optional[str] = ..., model: _Optional[str] = ..., flags: _Optional[_Union[_common_pb2.ConditionFlags, _Mapping]] = ..., item_id: _Optional[str] = ..., item_ko: _Optional[str] = ..., question: _Optional[_Union[_common_pb2.Question, _Mapping]] = ..., outcomes: _Optional[_Iterable[_Union[ChoiceOutcome, _Mapping]]] = ..., answer: _Optional[_Union[ScanAnswer, _Mapping]] = ...) -> None: ...
+
+class ChoiceOutcome(_message.Message):
+    __slots__ = ("choice_id", "category", "item", "item_ko", "item_id", "disposal", "coaching", "nearby")
+    CHOICE_ID_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    ITEM_FIELD_NUMBER: _ClassVar[int]
+    ITEM_KO_FIELD_NUMBER: _ClassVar[int]
+    ITEM_ID_FIELD_NUMBER: _ClassVar[int]
+    DISPOSAL_FIELD_NUMBER: _ClassVar[int]
+    COACHING_FIELD_NUMBER: _ClassVar[int]
+    NEARBY_FIELD_NUMBER: _ClassVar[int]
+    choice_id: str
+    category: _common_pb2.Category
+    item: str
+    item_ko: str
+    item_id: str
+    disposal: Disposal
+    coaching: _containers.RepeatedScalarFieldContainer[str]
+    nearby: _containers.RepeatedCompositeFieldContainer[NearbyPlace]
+    def __init__(self, choice_id: _Optional[str] = ..., category: _Optional[_Union[_common_pb2.Category, _Mapping]] = ..., item: _Optional[str] = ..., item_ko: _Optional[str] = ..., item_id: _Optional[str] = ..., disposal: _Optional[_Union[Disposal, _Mapping]] = ..., coaching: _Optional[_Iterable[str]] = ..., nearby: _Optional[_Iterable[_Union[NearbyPlace, _Mapping]]] = ...) -> None: ...
+
+class ScanAnswer(_message.Message):
+    __slots__ = ("question_id", "choice_id", "predicted_category", "answered_at")
+    QUESTION_ID_FIELD_NUMBER: _ClassVar[int]
+    CHOICE_ID_FIELD_NUMBER: _ClassVar[int]
+    PREDICTED_CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    ANSWERED_AT_FIELD_NUMBER: _ClassVar[int]
+    question_id: str
+    choice_id: str
+    predicted_category: str
+    answered_at: _timestamp_pb2.Timestamp
+    def __init__(self, question_id: _Optional[str] = ..., choice_id: _Optional[str] = ..., predicted_category: _Optional[str] = ..., answered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Scan(_message.Message):
     __slots__ = ("scan_id", "user_id", "status", "created_at", "updated_at", "result", "error_code", "error_message", "lat", "lon", "hint", "language", "image_key", "version", "attempts")
@@ -316,3 +354,55 @@ class ListScansForReclassificationResponse(_message.Message):
     SCAN_IDS_FIELD_NUMBER: _ClassVar[int]
     scan_ids: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, scan_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class AnswerScanRequest(_message.Message):
+    __slots__ = ("scan_id", "question_id", "choice_id")
+    SCAN_ID_FIELD_NUMBER: _ClassVar[int]
+    QUESTION_ID_FIELD_NUMBER: _ClassVar[int]
+    CHOICE_ID_FIELD_NUMBER: _ClassVar[int]
+    scan_id: str
+    question_id: str
+    choice_id: str
+    def __init__(self, scan_id: _Optional[str] = ..., question_id: _Optional[str] = ..., choice_id: _Optional[str] = ...) -> None: ...
+
+class AnswerScanResponse(_message.Message):
+    __slots__ = ("scan",)
+    SCAN_FIELD_NUMBER: _ClassVar[int]
+    scan: Scan
+    def __init__(self, scan: _Optional[_Union[Scan, _Mapping]] = ...) -> None: ...
+
+class Feedback(_message.Message):
+    __slots__ = ("scan_id", "image_key", "predicted_category", "chosen_category", "question_id", "choice_id", "model", "answered_at")
+    SCAN_ID_FIELD_NUMBER: _ClassVar[int]
+    IMAGE_KEY_FIELD_NUMBER: _ClassVar[int]
+    PREDICTED_CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    CHOSEN_CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    QUESTION_ID_FIELD_NUMBER: _ClassVar[int]
+    CHOICE_ID_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    ANSWERED_AT_FIELD_NUMBER: _ClassVar[int]
+    scan_id: str
+    image_key: str
+    predicted_category: str
+    chosen_category: str
+    question_id: str
+    choice_id: str
+    model: str
+    answered_at: _timestamp_pb2.Timestamp
+    def __init__(self, scan_id: _Optional[str] = ..., image_key: _Optional[str] = ..., predicted_category: _Optional[str] = ..., chosen_category: _Optional[str] = ..., question_id: _Optional[str] = ..., choice_id: _Optional[str] = ..., model: _Optional[str] = ..., answered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListFeedbackRequest(_message.Message):
+    __slots__ = ("cursor", "limit")
+    CURSOR_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    cursor: str
+    limit: int
+    def __init__(self, cursor: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class ListFeedbackResponse(_message.Message):
+    __slots__ = ("feedback", "next_cursor")
+    FEEDBACK_FIELD_NUMBER: _ClassVar[int]
+    NEXT_CURSOR_FIELD_NUMBER: _ClassVar[int]
+    feedback: _containers.RepeatedCompositeFieldContainer[Feedback]
+    next_cursor: str
+    def __init__(self, feedback: _Optional[_Iterable[_Union[Feedback, _Mapping]]] = ..., next_cursor: _Optional[str] = ...) -> None: ...

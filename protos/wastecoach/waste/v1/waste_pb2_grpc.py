@@ -91,6 +91,16 @@ class WasteServiceStub:
                 request_serializer=protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.ListScansForReclassificationRequest.SerializeToString,
                 response_deserializer=protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.ListScansForReclassificationResponse.FromString,
                 _registered_method=True)
+        self.AnswerScan = channel.unary_unary(
+                '/wastecoach.waste.v1.WasteService/AnswerScan',
+                request_serializer=protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.AnswerScanRequest.SerializeToString,
+                response_deserializer=protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.AnswerScanResponse.FromString,
+                _registered_method=True)
+        self.ListFeedback = channel.unary_unary(
+                '/wastecoach.waste.v1.WasteService/ListFeedback',
+                request_serializer=protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.ListFeedbackRequest.SerializeToString,
+                response_deserializer=protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.ListFeedbackResponse.FromString,
+                _registered_method=True)
 
 
 class WasteServiceServicer:
@@ -171,6 +181,21 @@ class WasteServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def AnswerScan(self, request, context):
+        """The caller answers the open question of one of their finished scans; the stored outcome of the
+        chosen answer becomes the result, and the answer is kept as a labelled example.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListFeedback(self, request, context):
+        """Worker/CLI: every answered question as a labelled example, oldest first, for retraining.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_WasteServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -228,6 +253,16 @@ def add_WasteServiceServicer_to_server(servicer, server):
                     servicer.ListScansForReclassification,
                     request_deserializer=protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.ListScansForReclassificationRequest.FromString,
                     response_serializer=protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.ListScansForReclassificationResponse.SerializeToString,
+            ),
+            'AnswerScan': grpc.unary_unary_rpc_method_handler(
+                    servicer.AnswerScan,
+                    request_deserializer=protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.AnswerScanRequest.FromString,
+                    response_serializer=protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.AnswerScanResponse.SerializeToString,
+            ),
+            'ListFeedback': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListFeedback,
+                    request_deserializer=protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.ListFeedbackRequest.FromString,
+                    response_serializer=protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.ListFeedbackResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -529,6 +564,60 @@ class WasteService:
             '/wastecoach.waste.v1.WasteService/ListScansForReclassification',
             protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.ListScansForReclassificationRequest.SerializeToString,
             protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.ListScansForReclassificationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AnswerScan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/wastecoach.waste.v1.WasteService/AnswerScan',
+            protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.AnswerScanRequest.SerializeToString,
+            protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.AnswerScanResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListFeedback(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/wastecoach.waste.v1.WasteService/ListFeedback',
+            protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.ListFeedbackRequest.SerializeToString,
+            protos_dot_wastecoach_dot_waste_dot_v1_dot_waste__pb2.ListFeedbackResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,1 @@
+"""Evaluation sets that measure correctness the way bench/ measures speed."""
