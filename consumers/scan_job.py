@@ -1,19 +1,21 @@
-"""The q.ai job: image → vision → coach → locations → stored result and history row.
+"""The q.ai job: image → vision → coach (guidance, or a question) → locations → stored result and
+history row.
 
 Idempotent: a redelivered job for a finished scan only makes sure the history row exists.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import grpc
 from opentelemetry import trace
 
-from consumers.combine import HintMatch, decide
 from mesh import metrics
 from mesh.identity import system_metadata, user_metadata
 from mesh.jobs import JobContext
@@ -69,14 +71,15 @@ async def _record_history(deps: ScanDeps, scan: waste_pb2.Scan) -> None:
     )
 
 
-async def _hint_match(deps: ScanDeps, hint: str, language: str) -> HintMatch | None:
-    if not hint:
-        return None
-    found = await deps.coach.SearchItems(coach_pb2.SearchItemsRequest(query=hint, limit=1, language=language))
-    if not found.items:
-        return None
-    top = found.items[0]
-    return HintMatch(top.id, top.category.code, top.name_en, top.name_ko, top.score)
+async def _region_of(deps: ScanDeps, user_id: str) -> str:
+    """The owner's 시군구 code, so district rules apply; "" when they never set up a profile."""
+    try:
+        reply = await deps.users.GetProfile(users_pb2.GetProfileRequest(), metadata=user_metadata(user_id))
+    except grpc.aio.AioRpcError as exc:
+        if exc.code() == grpc.StatusCode.NOT_FOUND:
+            return ""
+        raise
+    return reply.profile.region_code
 
 
 async def _classify(deps: ScanDeps, image: bytes, hint: str) -> Prediction:
@@ -119,43 +122,93 @@ async def _nearby(deps: ScanDeps, scan: waste_pb2.Scan, category: str) -> list[w
     ]
 
 
+def _disposal(guidance: coach_pb2.Guidance) -> waste_pb2.Disposal:
+    return waste_pb2.Disposal(
+        steps=list(guidance.steps), why=guidance.why, bin=guidance.bin, tip=guidance.tip
+    )
+
+
+async def _item_names(
+    deps: ScanDeps, clarified: coach_pb2.ClarifyResponse, language: str
+) -> dict[str, tuple[str, str]]:
+    """(English, Korean) names by item id for the shown guidance and every choice's item."""
+    main = clarified.guidance.item_id
+    names = {main: (clarified.item_name_en, clarified.item_name_ko)} if main else {}
+    others = {c.guidance.item_id for c in clarified.choices if c.guidance.item_id} - names.keys()
+    items = await asyncio.gather(
+        *(deps.coach.GetItem(coach_pb2.GetItemRequest(item_id=i, language=language)) for i in sorted(others))
+    )
+    names.update((reply.item.id, (reply.item.name_en, reply.item.name_ko)) for reply in items)
+    return names
+
+
 async def analyse(
     deps: ScanDeps, scan: waste_pb2.Scan, image: bytes, reuse: bool = False
 ) -> waste_pb2.ScanResult:
     prediction = (reuse and deps.predictions.get(scan.scan_id)) or await _classify(deps, image, scan.hint)
     deps.remember(scan.scan_id, prediction)
-    hint = await _hint_match(deps, scan.hint, scan.language)
-    decision = decide(prediction.category_probs, hint, prediction.needs_confirmation)
-    own_item = decision.category == prediction.category and not decision.item
-    item_en = decision.item or (prediction.item if own_item else "")
-    item_ko = decision.item_ko or (prediction.item_ko if own_item else "")
     flags = common_pb2.ConditionFlags(**{k: bool(v) for k, v in prediction.flags.items()})
-    guidance = (
-        await deps.coach.GetGuidance(
-            coach_pb2.GetGuidanceRequest(
-                category_code=decision.category,
-                item_id=decision.item_id,
-                item_name=item_ko or item_en,
-                flags=flags,
-                hint=scan.hint,
-                language=scan.language,
-            )
+    # The coach decides: what to show, and whether the photo leaves a question that changes the bin.
+    clarified = await deps.coach.Clarify(
+        coach_pb2.ClarifyRequest(
+            category_probs=prediction.category_probs,
+            uncertain=prediction.needs_confirmation,
+            item_name=prediction.item_ko or prediction.item,
+            flags=flags,
+            hint=scan.hint,
+            language=scan.language,
+            region_code=await _region_of(deps, scan.user_id),
         )
-    ).guidance
+    )
+    guidance = clarified.guidance
+    asking = clarified.HasField("question")
+    names = await _item_names(deps, clarified, scan.language)
+    # One drop-off search per category: a choice leading to the shown category reuses its places.
+    choices = list(clarified.choices) if asking else []
+    categories = list(dict.fromkeys([guidance.category.code, *(c.guidance.category.code for c in choices)]))
+    found = await asyncio.gather(*(_nearby(deps, scan, code) for code in categories))
+    nearby = dict(zip(categories, found, strict=True))
+
+    def named(g: coach_pb2.Guidance) -> tuple[str, str]:
+        en, ko = names.get(g.item_id, ("", ""))
+        # Without a knowledge-base item, the model's own words still name what the photo shows.
+        own = g.category.code == prediction.category
+        return (
+            en or (own and prediction.item) or g.category.name_en,
+            ko or (own and prediction.item_ko) or g.category.name_ko,
+        )
+
+    def outcome(choice: coach_pb2.ChoiceGuidance) -> waste_pb2.ChoiceOutcome:
+        g = choice.guidance
+        item, item_ko = named(g)
+        return waste_pb2.ChoiceOutcome(
+            choice_id=choice.choice_id,
+            category=g.category,
+            item=item,
+            item_ko=item_ko,
+            item_id=g.item_id,
+            disposal=_disposal(g),
+            coaching=list(g.coaching),
+            nearby=nearby[g.category.code],
+        )
+
+    item, item_ko = named(guidance)
     return waste_pb2.ScanResult(
         category=guidance.category,
-        item=item_en or guidance.category.name_en,
-        item_ko=item_ko or guidance.category.name_ko,
-        item_id=decision.item_id or guidance.item_id,
-        material=prediction.material if own_item else "",
-        confidence=decision.confidence,
-        alternatives=[waste_pb2.Alternative(code=c, confidence=p) for c, p in decision.alternatives],
-        disposal=waste_pb2.Disposal(
-            steps=list(guidance.steps), why=guidance.why, bin=guidance.bin, tip=guidance.tip
-        ),
+        item=item,
+        item_ko=item_ko,
+        item_id=guidance.item_id,
+        # The photo's material describes the photo's category only.
+        material=prediction.material if guidance.category.code == prediction.category else "",
+        confidence=clarified.confidence,
+        alternatives=[waste_pb2.Alternative(code=a.code, confidence=a.score) for a in clarified.alternatives],
+        disposal=_disposal(guidance),
         coaching=list(guidance.coaching),
-        nearby=await _nearby(deps, scan, decision.category),
-        needs_confirmation=decision.needs_confirmation,
+        nearby=nearby[guidance.category.code],
+        # A question is open until its owner answers; each choice's result is ready for that moment.
+        needs_confirmation=asking,
+        question=clarified.question if asking else None,
+        outcomes=[outcome(c) for c in choices],
         provider=prediction.provider,
         model=prediction.model,
         flags=flags,

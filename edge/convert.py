@@ -24,6 +24,26 @@ def category(c: common_pb2.Category) -> schemas.Category:
     return schemas.Category(code=c.code, name_ko=c.name_ko, name_en=c.name_en)
 
 
+def question(q: common_pb2.Question) -> schemas.ScanQuestion:
+    return schemas.ScanQuestion(
+        id=q.id,
+        text=q.text,
+        choices=[
+            schemas.QuestionChoice(id=c.id, label=c.label, category=category(c.category), item_id=c.item_id)
+            for c in q.choices
+        ],
+    )
+
+
+def answer(a: waste_pb2.ScanAnswer) -> schemas.ScanAnswer:
+    return schemas.ScanAnswer(
+        question_id=a.question_id,
+        choice_id=a.choice_id,
+        predicted_category=a.predicted_category,
+        answered_at=a.answered_at.ToDatetime(tzinfo=UTC),
+    )
+
+
 def scan(s: waste_pb2.Scan) -> schemas.Scan:
     status = STATUS.get(s.status, "queued")
     out = schemas.Scan(
@@ -56,6 +76,9 @@ def scan(s: waste_pb2.Scan) -> schemas.Scan:
             ],
             provider=r.provider,
             model=r.model,
+            # `outcomes` stay internal: the app learns a choice's guidance by answering.
+            question=question(r.question) if r.HasField("question") else None,
+            answer=answer(r.answer) if r.HasField("answer") else None,
         )
     if status == "failed":
         out.error = schemas.ScanError(code=s.error_code, message=s.error_message)
@@ -72,6 +95,9 @@ def item(i: coach_pb2.Item, with_score: bool = False) -> schemas.Item:
         why=i.why,
         common_mistake=i.common_mistake,
         source=i.source,
+        tip=i.tip,
+        tip_kind=i.tip_kind,
+        bin=i.bin,
         score=round(i.score, 4) if with_score else None,
     )
 

@@ -105,6 +105,34 @@ class Nearby(BaseModel):
     map_url: str = ""
 
 
+class QuestionChoice(BaseModel):
+    id: str
+    label: str
+    category: Category
+    item_id: str = ""
+
+
+class ScanQuestion(BaseModel):
+    """Asked when the photo cannot tell a difference that changes the bin; answer it with
+    `POST /api/v1/scans/{scan_id}/answer`. Until then the result shows the safe choice's guidance."""
+
+    id: str
+    text: str
+    choices: list[QuestionChoice]
+
+
+class ScanAnswer(BaseModel):
+    question_id: str
+    choice_id: str
+    predicted_category: str = Field(description="the category code the model proposed before the answer")
+    answered_at: datetime
+
+
+class AnswerRequest(BaseModel):
+    question_id: str = Field(min_length=1, max_length=64)
+    choice_id: str = Field(min_length=1, max_length=64)
+
+
 class ScanResult(BaseModel):
     category: Category
     item: str
@@ -118,6 +146,8 @@ class ScanResult(BaseModel):
     nearby: list[Nearby]
     provider: str
     model: str
+    question: ScanQuestion | None = Field(default=None, description="the open question, if any")
+    answer: ScanAnswer | None = Field(default=None, description="the owner's answer, once given")
 
 
 class ScanError(BaseModel):
@@ -167,11 +197,18 @@ class Item(BaseModel):
     why: str
     common_mistake: str = ""
     source: str = ""
+    # The item's own most-skipped step ("rinse the residue for 30 s in lukewarm water").
+    tip: str = ""
+    tip_kind: str = ""
+    # Where it goes under the caller's district rules.
+    bin: str = ""
     score: float | None = None
 
 
 class ItemList(BaseModel):
     items: list[Item]
+    # True when no item matched well enough to be named: `items` are then up to three suggestions.
+    uncertain: bool = False
 
 
 class CategoryList(BaseModel):
@@ -187,6 +224,8 @@ class Answer(BaseModel):
     answer: str
     sources: list[Item]
     composed_by: str
+    # True when the question named no item clearly: the answer says so and `sources` are suggestions.
+    uncertain: bool = False
 
 
 class DropOff(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
@@ -61,9 +61,11 @@ class UsersRepo:
             await session.execute(delete(ProfileRow).where(ProfileRow.user_id == user_id))
 
     async def record_scan(self, entry: HistoryEntry) -> bool:
+        """Adds the scan's history row, or updates what it says (an answered question changes the
+        category); True when the row is new. Another user's row with the same scan id is left alone."""
+        if await self._update_scan(entry):
+            return False
         async with self.sessions() as session:
-            if await session.get(HistoryRow, entry.scan_id) is not None:
-                return False
             session.add(
                 HistoryRow(
                     scan_id=entry.scan_id,
@@ -76,9 +78,21 @@ class UsersRepo:
             )
             try:
                 await session.commit()
+                return True
             except IntegrityError:
-                return False
-            return True
+                await session.rollback()
+        # A concurrent first record of the same scan won the insert: this one's values still apply.
+        await self._update_scan(entry)
+        return False
+
+    async def _update_scan(self, entry: HistoryEntry) -> bool:
+        async with self.sessions.begin() as session:
+            result = await session.execute(
+                update(HistoryRow)
+                .where(HistoryRow.scan_id == entry.scan_id, HistoryRow.user_id == entry.user_id)
+                .values(category_code=entry.category_code, item=entry.item, confidence=entry.confidence)
+            )
+            return result.rowcount == 1
 
     async def list_history(
         self, user_id: str, after: tuple[datetime, str] | None, limit: int

@@ -48,19 +48,26 @@ async def relay_outbox(servicer: WasteServicer, repo: WasteRepo, interval_s: flo
 
 
 def build(
-    settings: WasteSettings, *, publisher: Publisher, events: EventBus, cache: Cache | None = None
+    settings: WasteSettings,
+    *,
+    publisher: Publisher,
+    events: EventBus,
+    cache: Cache | None = None,
+    relay: bool = True,
 ) -> ServiceComponent:
+    """relay=False: a read-only instance (the feedback export) that must never publish stored jobs."""
     url = settings.database_url_for("waste")
     engine = create_engine(url)
     repo = WasteRepo(session_factory(engine))
     servicer = WasteServicer(repo, image_store(settings), publisher, events, cache)
-    relay: list[asyncio.Task[None]] = []
+    relays: list[asyncio.Task[None]] = []
 
     async def startup() -> None:
-        relay.append(asyncio.create_task(relay_outbox(servicer, repo, settings.outbox_interval_s)))
+        if relay:
+            relays.append(asyncio.create_task(relay_outbox(servicer, repo, settings.outbox_interval_s)))
 
     async def shutdown() -> None:
-        for task in relay:
+        for task in relays:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task

@@ -1,4 +1,5 @@
-"""Pure rules of a scan: what an acceptable upload is, and which status changes are allowed."""
+"""Pure rules of a scan: what an acceptable upload is, which status changes are allowed, and how an
+answer to the scan's open question is accepted."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ QUEUED, PROCESSING, DONE, FAILED = "queued", "processing", "done", "failed"
 FINISHED = frozenset({DONE, FAILED})
 MAX_IMAGE_BYTES = 15 * 1024 * 1024
 MAX_HINT = 200
+MAX_ANSWER_ID = 64
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 # Magic numbers of the formats the vision stage decodes; anything else is refused at the door.
@@ -47,6 +49,39 @@ class Scan:
     attempts: int = 0
     result_model: str = ""
     published_at: datetime | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    """What the rules need of a scan's open question: its id and the category each choice leads to."""
+
+    id: str
+    choices: dict[str, str]  # choice id → category code
+
+
+@dataclass(frozen=True)
+class Answer:
+    question_id: str
+    choice_id: str
+    predicted_category: str
+    chosen_category: str
+    answered_at: datetime
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """A labelled example: the photo, what the model proposed and what its owner chose."""
+
+    id: str
+    scan_id: str
+    user_id: str
+    image_key: str
+    predicted_category: str
+    chosen_category: str
+    question_id: str
+    choice_id: str
+    model: str
+    answered_at: datetime
 
 
 def sniff_image(data: bytes) -> str:
@@ -144,4 +179,46 @@ def fail(scan: Scan, code: str, message: str, now: datetime) -> Scan | None:
         error_message=message[:500],
         updated_at=now,
         version=scan.version + 1,
+    )
+
+
+def answer(
+    scan: Scan,
+    question: OpenQuestion | None,
+    predicted_category: str,
+    question_id: str,
+    choice_id: str,
+    now: datetime,
+) -> Answer:
+    """Accepts one answer to the scan's open question, or says why not (the scan is left as it is)."""
+    for name, value in (("question_id", question_id), ("choice_id", choice_id)):
+        if not value or len(value) > MAX_ANSWER_ID:
+            raise InvalidInput(f"{name} must be 1 to {MAX_ANSWER_ID} characters")
+    if scan.status != DONE:
+        raise Conflict("the scan is not finished yet")
+    if question is None:
+        raise Conflict("the scan has no open question (it may be answered already)")
+    if question_id != question.id:
+        raise Conflict("that question is not the scan's open question")
+    if choice_id not in question.choices:
+        raise InvalidInput("choice_id is not one of the question's choices")
+    return Answer(question_id, choice_id, predicted_category, question.choices[choice_id], now)
+
+
+def answered(scan: Scan, result_json: str, now: datetime) -> Scan:
+    return replace(scan, result_json=result_json, updated_at=now, version=scan.version + 1)
+
+
+def feedback(scan: Scan, given: Answer, feedback_id: str) -> Feedback:
+    return Feedback(
+        id=feedback_id,
+        scan_id=scan.id,
+        user_id=scan.user_id,
+        image_key=scan.image_key,
+        predicted_category=given.predicted_category,
+        chosen_category=given.chosen_category,
+        question_id=given.question_id,
+        choice_id=given.choice_id,
+        model=scan.result_model,
+        answered_at=given.answered_at,
     )

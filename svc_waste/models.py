@@ -44,3 +44,25 @@ class ScanRow(Base):
     result_model: Mapped[str] = mapped_column(String(64), default="")
     # Outbox marker: NULL until the q.ai job is confirmed by the broker; a relay retries the rest.
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class FeedbackRow(Base):
+    """One answered question: a labelled photo for retraining. Deleted with its owner's scans."""
+
+    __tablename__ = "scan_feedback"
+    __table_args__ = (
+        Index("ix_scan_feedback_answered", "answered_at", "id"),
+        Index("ix_scan_feedback_user", "user_id"),
+        Index("ix_scan_feedback_scan", "scan_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    scan_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(64))
+    image_key: Mapped[str] = mapped_column(String(255))
+    predicted_category: Mapped[str] = mapped_column(String(64))
+    chosen_category: Mapped[str] = mapped_column(String(64))
+    question_id: Mapped[str] = mapped_column(String(64))
+    choice_id: Mapped[str] = mapped_column(String(64))
+    model: Mapped[str] = mapped_column(String(64))
+    answered_at: Mapped[datetime] = mapped_column(UtcDateTime)

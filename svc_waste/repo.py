@@ -6,19 +6,35 @@ from collections.abc import Callable
 from dataclasses import asdict, fields
 from datetime import datetime
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mesh.errors import Conflict, NotFound
-from svc_waste.domain import Scan
-from svc_waste.models import ScanRow
+from svc_waste.domain import Feedback, Scan
+from svc_waste.models import FeedbackRow, ScanRow
 
 _FIELDS = [f.name for f in fields(Scan)]
+_FEEDBACK_FIELDS = [f.name for f in fields(Feedback)]
+# Optimistic-locking attempts before a transition gives up as contended.
+_ATTEMPTS = 5
 
 
 def _scan(row: ScanRow) -> Scan:
     return Scan(**{name: getattr(row, name) for name in _FIELDS})
+
+
+def _feedback(row: FeedbackRow) -> Feedback:
+    return Feedback(**{name: getattr(row, name) for name in _FEEDBACK_FIELDS})
+
+
+async def _update(session: AsyncSession, current: Scan, changed: Scan) -> bool:
+    """Writes `changed` only if the row is still at `current.version`; False when someone was faster."""
+    values = {name: getattr(changed, name) for name in _FIELDS if name not in ("id", "published_at")}
+    result = await session.execute(
+        update(ScanRow).where(ScanRow.id == current.id, ScanRow.version == current.version).values(**values)
+    )
+    return result.rowcount == 1
 
 
 class WasteRepo:
@@ -58,23 +74,50 @@ class WasteRepo:
 
     async def transition(self, scan_id: str, change: Callable[[Scan], Scan | None]) -> tuple[Scan, bool]:
         """Applies a domain transition with optimistic locking on `version`; returns (scan, changed)."""
-        for _ in range(5):
+        for _ in range(_ATTEMPTS):
             current = await self.get(scan_id)
             if current is None:
                 raise NotFound("scan not found")
             changed = change(current)
             if changed is None:
                 return current, False
-            values = {name: getattr(changed, name) for name in _FIELDS if name not in ("id", "published_at")}
             async with self.sessions.begin() as session:
-                result = await session.execute(
-                    update(ScanRow)
-                    .where(ScanRow.id == scan_id, ScanRow.version == current.version)
-                    .values(**values)
-                )
-            if result.rowcount == 1:
+                updated = await _update(session, current, changed)
+            if updated:
                 return changed, True
         raise Conflict("the scan is being changed concurrently; try again")
+
+    async def answer(self, scan_id: str, change: Callable[[Scan], tuple[Scan, Feedback]]) -> Scan:
+        """Stores an answered scan and its labelled example in one transaction.
+
+        The version guard makes a concurrent second answer re-read the scan, where the domain finds
+        the question already closed: exactly one answer applies and one example is kept.
+        """
+        for _ in range(_ATTEMPTS):
+            current = await self.get(scan_id)
+            if current is None:
+                raise NotFound("scan not found")
+            changed, example = change(current)
+            async with self.sessions.begin() as session:
+                if await _update(session, current, changed):
+                    session.add(FeedbackRow(**asdict(example)))
+                    return changed
+        raise Conflict("the scan is being changed concurrently; try again")
+
+    async def list_feedback(self, after: tuple[datetime, str] | None, limit: int) -> list[Feedback]:
+        """Labelled examples, oldest first (a keyset page after the cursor's (answered_at, id))."""
+        query = select(FeedbackRow)
+        if after is not None:
+            when, key = after
+            query = query.where(
+                or_(
+                    FeedbackRow.answered_at > when,
+                    and_(FeedbackRow.answered_at == when, FeedbackRow.id > key),
+                )
+            )
+        query = query.order_by(FeedbackRow.answered_at, FeedbackRow.id).limit(limit)
+        async with self.sessions() as session:
+            return [_feedback(row) for row in (await session.scalars(query)).all()]
 
     async def list_for_user(self, user_id: str, after: tuple[datetime, str] | None, limit: int) -> list[Scan]:
         query = select(ScanRow).where(ScanRow.user_id == user_id)
@@ -118,7 +161,13 @@ class WasteRepo:
     async def reclassifiable(self, current_model: str, limit: int) -> list[str]:
         query = (
             select(ScanRow.id)
-            .where(ScanRow.status == "done", ScanRow.result_model != current_model, ScanRow.image_key != "")
+            .where(
+                ScanRow.status == "done",
+                ScanRow.result_model != current_model,
+                ScanRow.image_key != "",
+                # A person's answer outranks any model: answered scans keep their result.
+                ~exists().where(FeedbackRow.scan_id == ScanRow.id),
+            )
             .order_by(ScanRow.created_at)
             .limit(limit)
         )
@@ -126,11 +175,13 @@ class WasteRepo:
             return list((await session.scalars(query)).all())
 
     async def delete_user(self, user_id: str) -> list[tuple[str, str]]:
-        """Deletes the user's scans; returns (scan id, image key) pairs so the caller removes the rest."""
+        """Deletes the user's scans and labelled examples; returns (scan id, image key) pairs so the
+        caller removes the rest."""
         async with self.sessions.begin() as session:
             rows = await session.execute(
                 select(ScanRow.id, ScanRow.image_key).where(ScanRow.user_id == user_id)
             )
             pairs = [(scan_id, key) for scan_id, key in rows.all()]
+            await session.execute(delete(FeedbackRow).where(FeedbackRow.user_id == user_id))
             await session.execute(delete(ScanRow).where(ScanRow.user_id == user_id))
             return pairs

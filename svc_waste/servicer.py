@@ -9,7 +9,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import grpc
-from google.protobuf import json_format
 
 from mesh import metrics, paging
 from mesh.cache import Cache, InProcessCache
@@ -20,7 +19,7 @@ from mesh.jobs import Publisher
 from mesh.proto_time import to_timestamp
 from protos.wastecoach.waste.v1 import waste_pb2 as pb
 from protos.wastecoach.waste.v1 import waste_pb2_grpc
-from svc_waste import domain
+from svc_waste import domain, results
 from svc_waste.repo import WasteRepo
 from svc_waste.storage import ImageStore, check_key
 
@@ -55,8 +54,21 @@ def to_proto(scan: domain.Scan) -> pb.Scan:
     if scan.lat is not None and scan.lon is not None:
         message.lat, message.lon = scan.lat, scan.lon
     if scan.result_json:
-        json_format.Parse(scan.result_json, message.result)
+        message.result.CopyFrom(results.parse(scan.result_json))
     return message
+
+
+def feedback_to_proto(f: domain.Feedback) -> pb.Feedback:
+    return pb.Feedback(
+        scan_id=f.scan_id,
+        image_key=f.image_key,
+        predicted_category=f.predicted_category,
+        chosen_category=f.chosen_category,
+        question_id=f.question_id,
+        choice_id=f.choice_id,
+        model=f.model,
+        answered_at=to_timestamp(f.answered_at),
+    )
 
 
 class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
@@ -85,6 +97,10 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
 
     async def _announce(self, scan: domain.Scan) -> None:
         metrics.SCANS.labels(scan.status).inc()
+        await self._share(scan)
+
+    async def _share(self, scan: domain.Scan) -> None:
+        """The new state for readers: the finished-scan cache entry and the scan's event channel."""
         if scan.status in domain.FINISHED:
             # Finished scans never change again: serve their reads from the cache.
             await self.cache.set(f"scan:{scan.id}", to_proto(scan).SerializeToString(), CACHE_TTL_S)
@@ -204,13 +220,15 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
         scan = await self.repo.get(request.scan_id)
         if scan is None:
             raise NotFound("scan not found")
+        if not scan.image_key:
+            raise NotFound("the image is no longer stored")
         return pb.GetScanImageResponse(
             image=await self.store.get(scan.image_key), content_type=scan.content_type
         )
 
     async def CompleteScan(self, request: pb.CompleteScanRequest, context: grpc.aio.ServicerContext):
         await require_system(context)
-        result_json = json_format.MessageToJson(request.result, indent=None)
+        result_json = results.dump(request.result)
         scan, changed = await self.repo.transition(
             request.scan_id, lambda s: domain.complete(s, result_json, request.result.model, self.clock())
         )
@@ -254,3 +272,39 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
             raise InvalidInput("current_model is required")
         ids = await self.repo.reclassifiable(request.current_model, request.limit or 100)
         return pb.ListScansForReclassificationResponse(scan_ids=ids)
+
+    async def AnswerScan(self, request: pb.AnswerScanRequest, context: grpc.aio.ServicerContext):
+        user_id = await require_user(context)
+        current = await self._owned(request.scan_id, user_id)
+        if results.repeats(results.parse(current.result_json), request.question_id, request.choice_id):
+            # A retry of an answer already applied: the same scan again, so the caller can finish
+            # what failed after it (the history row), instead of a 409.
+            return pb.AnswerScanResponse(scan=to_proto(current))
+        feedback_id = uuid.uuid4().hex
+
+        def change(current: domain.Scan) -> tuple[domain.Scan, domain.Feedback]:
+            result = results.parse(current.result_json)
+            given = domain.answer(
+                current,
+                results.open_question(result),
+                results.predicted(result),
+                request.question_id,
+                request.choice_id,
+                self.clock(),
+            )
+            after = domain.answered(
+                current, results.dump(results.apply_answer(result, given)), given.answered_at
+            )
+            return after, domain.feedback(current, given, feedback_id)
+
+        scan = await self.repo.answer(request.scan_id, change)
+        await self._share(scan)
+        return pb.AnswerScanResponse(scan=to_proto(scan))
+
+    async def ListFeedback(self, request: pb.ListFeedbackRequest, context: grpc.aio.ServicerContext):
+        await require_system(context)
+        limit = paging.page_size(request.limit)
+        examples = await self.repo.list_feedback(paging.decode_cursor(request.cursor), limit + 1)
+        page = examples[:limit]
+        cursor = paging.encode_cursor(page[-1].answered_at, page[-1].id) if len(examples) > limit else ""
+        return pb.ListFeedbackResponse(feedback=[feedback_to_proto(f) for f in page], next_cursor=cursor)

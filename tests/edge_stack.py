@@ -48,33 +48,32 @@ class EdgeEnv:
     def user_id(headers: dict[str, str]) -> str:
         return jwt.get_unverified_claims(headers["Authorization"].split()[1])["sub"]
 
-    async def finish_scan(self, headers: dict[str, str], scan_id: str) -> None:
+    async def finish_scan(
+        self, headers: dict[str, str], scan_id: str, result: waste_pb2.ScanResult | None = None
+    ) -> None:
         """What the q.ai worker does once the model answered: result stored, history written."""
+        result = result or waste_pb2.ScanResult(
+            category=common_pb2.Category(code="pet", name_ko="페트병", name_en="PET bottle"),
+            item="pet bottle",
+            confidence=0.9,
+            item_id="pet-bottle",
+        )
         async with grpc.aio.insecure_channel(self.settings.waste_addr) as channel:
             waste = waste_pb2_grpc.WasteServiceStub(channel)
             await waste.StartProcessing(
                 waste_pb2.StartProcessingRequest(scan_id=scan_id, attempt=1), metadata=system_metadata()
             )
             done = await waste.CompleteScan(
-                waste_pb2.CompleteScanRequest(
-                    scan_id=scan_id,
-                    result=waste_pb2.ScanResult(
-                        category=common_pb2.Category(code="pet", name_ko="페트병", name_en="PET bottle"),
-                        item="pet bottle",
-                        confidence=0.9,
-                        item_id="pet-bottle",
-                    ),
-                ),
-                metadata=system_metadata(),
+                waste_pb2.CompleteScanRequest(scan_id=scan_id, result=result), metadata=system_metadata()
             )
         async with grpc.aio.insecure_channel(self.settings.users_addr) as channel:
             await users_pb2_grpc.UsersServiceStub(channel).RecordScan(
                 users_pb2.RecordScanRequest(
                     entry=users_pb2.HistoryEntry(
                         scan_id=scan_id,
-                        category_code="pet",
-                        item="pet bottle",
-                        confidence=0.9,
+                        category_code=result.category.code,
+                        item=result.item,
+                        confidence=result.confidence,
                         scanned_at=done.scan.updated_at,
                     )
                 ),

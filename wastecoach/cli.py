@@ -33,6 +33,12 @@ def _parser() -> argparse.ArgumentParser:
     dlq.add_argument("action", choices=("list", "replay"))
     dlq.add_argument("message_id", nargs="?")
     dlq.add_argument("--all", action="store_true")
+    feedback = sub.add_parser("feedback", help="export answered questions as labelled photos")
+    feedback.add_argument("action", choices=("export",))
+    feedback.add_argument("folder", help="writes labels.jsonl and images/<category>/<scan_id>.<ext> here")
+    feedback.add_argument(
+        "--addr", help="a running waste service (default: WASTECOACH_WASTE_ADDR, else the local data dir)"
+    )
     sub.add_parser("vision", help="export, train or evaluate the on-device model", add_help=False)
     sub.add_parser("locations", help="import drop-off data", add_help=False)
     return parser

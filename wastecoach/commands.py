@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -97,6 +98,25 @@ async def cmd_dlq(args: argparse.Namespace) -> int:
     count = await replay_dead_letters(settings.rabbit_url, None if args.all else args.message_id)
     print(f"replayed {count} message(s)")
     return 0 if count or args.all else 1
+
+
+async def cmd_feedback(args: argparse.Namespace) -> int:
+    from mesh.grpc_channel import make_channel
+    from protos.wastecoach.waste.v1 import waste_pb2_grpc
+    from wastecoach.feedback import export, local_waste
+
+    settings = _settings("feedback")
+    folder = Path(args.folder)
+    # A running waste service when one is named; else the embedded default's data, read in-process.
+    addr = args.addr or (settings.waste_addr if "WASTECOACH_WASTE_ADDR" in os.environ else "")
+    async with local_waste(settings, addr) as target:
+        async with make_channel(target, deadline_s=settings.grpc_deadline_s) as channel:
+            report = await export(waste_pb2_grpc.WasteServiceStub(channel), folder)
+    print(
+        f"wrote {report.written} example(s) to {folder / 'labels.jsonl'}: {report.images} with their photo, "
+        f"{report.no_image} with no image any more"
+    )
+    return 0
 
 
 async def scan_via(

@@ -1,4 +1,4 @@
-"""Scans: submit a photo, poll or stream its progress."""
+"""Scans: submit a photo, poll or stream its progress, answer its question."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from edge import convert, errors, schemas
 from edge.deps import ClientsDep, CurrentUser, Language, SettingsDep, as_user
 from edge.errors import ApiError
 from mesh.proto_time import from_timestamp
+from protos.wastecoach.users.v1 import users_pb2
 from protos.wastecoach.waste.v1 import waste_pb2
 
 router = APIRouter(prefix="/api/v1/scans", tags=["scans"])
@@ -131,6 +132,37 @@ async def get_scan(
     if if_none_match and etag in {t.strip() for t in if_none_match.split(",")}:
         return Response(status_code=304, headers=headers)
     return Response(body.model_dump_json(), media_type="application/json", headers=headers)
+
+
+@router.post("/{scan_id}/answer", response_model=schemas.Scan)
+async def answer_scan(
+    scan_id: Annotated[str, Path(max_length=64)],
+    body: schemas.AnswerRequest,
+    user: CurrentUser,
+    clients: ClientsDep,
+) -> Response:
+    """Answers the scan's open question: the chosen answer's guidance becomes the result (409 when
+    no question is open any more, 422 for a choice the question does not offer)."""
+    metadata = as_user(user)
+    reply = await clients.waste.AnswerScan(
+        waste_pb2.AnswerScanRequest(scan_id=scan_id, question_id=body.question_id, choice_id=body.choice_id),
+        metadata=metadata,
+    )
+    scan = reply.scan
+    # History and stats follow the answer, as the worker recorded the scan when it finished.
+    entry = users_pb2.HistoryEntry(
+        scan_id=scan.scan_id,
+        category_code=scan.result.category.code,
+        item=scan.result.item or scan.result.category.name_en,
+        confidence=scan.result.confidence,
+        scanned_at=scan.created_at,
+    )
+    await clients.users.RecordScan(users_pb2.RecordScanRequest(entry=entry), metadata=metadata)
+    return Response(
+        convert.scan(scan).model_dump_json(),
+        media_type="application/json",
+        headers={"ETag": _etag(scan), "Cache-Control": "private, no-cache"},
+    )
 
 
 @router.get(

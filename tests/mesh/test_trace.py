@@ -44,9 +44,7 @@ def test_a_scan_is_one_trace_across_every_hop():
     publish = find(lambda s: s["name"] == "q.ai publish", "publish")[0]
     process = find(lambda s: s["name"] == "q.ai process", "consume")[0]
     vision = find(lambda s: s["name"] == "vision.classify", "vision")[0]
-    coach = find(lambda s: s["name"].endswith("CoachService/GetGuidance") and s["kind"] == "SERVER", "coach")[
-        0
-    ]
+    coach = find(lambda s: s["name"].endswith("CoachService/Clarify") and s["kind"] == "SERVER", "coach")[0]
     sql = find(lambda s: "db.system" in s["attributes"] or "db.system.name" in s["attributes"], "SQL")
     # Parent chains, not just presence.
     assert _chain(publish, by_id)[-1] == root["name"]

@@ -47,6 +47,29 @@ async def test_users_repo(sessions_for):
     assert await repo.list_history(user, None, 10) == []
 
 
+async def test_users_repo_record_scan_follows_a_changed_result(sessions_for):
+    repo = UsersRepo(await sessions_for(svc_users.component.MIGRATIONS, "alembic_version_users"))
+    user, stranger = uid(), uid()
+    first = users_domain.HistoryEntry(f"{user}-a", user, "plastic", "Plastic", 0.55, NOW)
+    assert await repo.record_scan(first)
+    assert await repo.record_scan(users_domain.HistoryEntry(f"{user}-b", user, "glass", "bottle", 0.9, NOW))
+    # The owner answered the scan's question: the same scan now says clear PET.
+    answered = replace(first, category_code="clear_pet", item="Clear PET bottle", confidence=0.6)
+    assert not await repo.record_scan(answered)
+    [entry] = [e for e in await repo.list_history(user, None, 10) if e.scan_id == first.scan_id]
+    assert (entry.category_code, entry.item, entry.confidence, entry.scanned_at) == (
+        "clear_pet",
+        "Clear PET bottle",
+        0.6,
+        NOW,
+    )
+    assert (await repo.scan_times_and_counts(user))[1] == {"clear_pet": 1, "glass": 1}
+    # Another user's record under the same scan id changes nothing of the owner's.
+    assert not await repo.record_scan(replace(answered, user_id=stranger, category_code="battery"))
+    assert (await repo.scan_times_and_counts(user))[1] == {"clear_pet": 1, "glass": 1}
+    assert await repo.list_history(stranger, None, 10) == []
+
+
 async def test_waste_repo(sessions_for):
     repo = WasteRepo(await sessions_for(svc_waste.component.MIGRATIONS, "alembic_version_waste"))
     user = uid()

@@ -41,14 +41,17 @@ class Coach:
     def __init__(self, down_for: int) -> None:
         self.down_for = down_for
 
-    async def GetGuidance(self, request, metadata=None):
+    async def Clarify(self, request, metadata=None):
         if self.down_for:
             self.down_for -= 1
             raise Unavailable()
-        return coach_pb2.GetGuidanceResponse()
+        return coach_pb2.ClarifyResponse()
 
 
 class Users:
+    async def GetProfile(self, request, metadata=None):
+        return users_pb2.GetProfileResponse()
+
     async def RecordScan(self, request, metadata=None):
         return users_pb2.RecordScanResponse()
 

@@ -88,3 +88,41 @@ def test_reclassify_restarts_a_done_scan_only_while_its_image_exists():
     assert expired.image_key == "" and expired.result_json == "{}"
     assert domain.start(expired, NOW, 1, reclassify=True) is None
     assert domain.expire_image(scan(), NOW) is None  # never while the scan is pending
+
+
+QUESTION = domain.OpenQuestion("pet_clear", {"clear": "clear_pet", "colored": "plastic"})
+
+
+def test_an_answer_to_the_open_question_names_the_chosen_category():
+    done = domain.complete(domain.start(scan(), NOW, 1), "{}", "m1", NOW)
+    given = domain.answer(done, QUESTION, "plastic", "pet_clear", "clear", NOW)
+    assert (given.predicted_category, given.chosen_category, given.answered_at) == (
+        "plastic",
+        "clear_pet",
+        NOW,
+    )
+    after = domain.answered(done, '{"answered": true}', NOW)
+    assert after.version == done.version + 1 and after.result_json == '{"answered": true}'
+    example = domain.feedback(done, given, "f1")
+    assert (example.scan_id, example.user_id, example.image_key, example.model) == ("s", "u", "k", "m1")
+    assert (example.question_id, example.choice_id, example.chosen_category) == (
+        "pet_clear",
+        "clear",
+        "clear_pet",
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "question", "question_id", "choice_id", "error"),
+    [
+        (domain.PROCESSING, QUESTION, "pet_clear", "clear", Conflict),  # not finished
+        (domain.DONE, None, "pet_clear", "clear", Conflict),  # nothing open (or answered already)
+        (domain.DONE, QUESTION, "other", "clear", Conflict),  # not the open question
+        (domain.DONE, QUESTION, "pet_clear", "maybe", InvalidInput),  # not one of its choices
+        (domain.DONE, QUESTION, "", "clear", InvalidInput),
+        (domain.DONE, QUESTION, "pet_clear", "x" * 65, InvalidInput),
+    ],
+)
+def test_answers_that_cannot_apply_are_refused(status, question, question_id, choice_id, error):
+    with pytest.raises(error):
+        domain.answer(scan(status=status), question, "plastic", question_id, choice_id, NOW)
