@@ -1,4 +1,4 @@
-"""Korean-aware text primitives for search: normalisation, jamo decomposition, n-grams, edit distance.
+"""Korean-aware text primitives for search: jamo decomposition and edit distances.
 
 Hangul syllables are decomposed arithmetically (syllable = 0xAC00 + (initial*21 + medial)*28 + final),
 so a one-letter typo such as 영수쯩 for 영수증 costs one jamo, not one whole syllable.
@@ -6,7 +6,6 @@ so a one-letter typo such as 영수쯩 for 영수증 costs one jamo, not one who
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from functools import lru_cache
 
@@ -14,8 +13,6 @@ _BASE, _LAST = 0xAC00, 0xD7A3
 _INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
 _MEDIALS = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
 _FINALS = ("", *"ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ")
-# Punctuation people put between words ("캔·고철", "pizza-box") must not split or change a match.
-_DROP = set(" \t\r\n·・•-_/.,()[]{}'\"!?~:;&+")
 
 
 # NFKC turns a typed stand-alone letter (ㄱ, U+3131) into a conjoining jamo (U+1100); map those back so
@@ -25,14 +22,6 @@ CONJOINING = {
     **{chr(0x1161 + i): c for i, c in enumerate(_MEDIALS)},
     **{chr(0x11A8 + i): c for i, c in enumerate(_FINALS[1:])},
 }
-
-
-# The knowledge base's terms recur in every query: their pure transforms are computed once.
-@lru_cache(maxsize=32768)
-def normalize(text: str) -> str:
-    """NFKC (full-width → ASCII, decomposed Hangul composed), lower-case, no spaces or punctuation."""
-    folded = unicodedata.normalize("NFKC", text).lower()
-    return "".join(CONJOINING.get(ch, ch) for ch in folded if ch not in _DROP and not ch.isspace())
 
 
 @lru_cache(maxsize=32768)
@@ -49,19 +38,6 @@ def jamo(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
-
-
-@lru_cache(maxsize=32768)
-def bigrams(text: str) -> frozenset[str]:
-    """Character bigrams; a single character is its own gram so one-letter terms still index."""
-    if len(text) < 2:
-        return frozenset({text} if text else ())
-    return frozenset(text[i : i + 2] for i in range(len(text) - 1))
-
-
-def index_grams(term: str) -> frozenset[str]:
-    """What the n-gram table stores for a term: jamo bigrams of its normalised form."""
-    return bigrams(jamo(normalize(term)))
 
 
 @lru_cache(maxsize=32768)

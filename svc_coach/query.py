@@ -53,8 +53,8 @@ FILLER_WORDS = frozenset(
     음식물 일반 음쓰 음쓰야 음쓰에 음쓰로 일쓰 같이 함께 넣어 넣어요 넣어도 넣으면 사요 인가요 인가 이야
     야 요 에 은 는 이 가 을 를 도 나 있어 있나요 맞아 맞나요 맞죠 how where what to dispose of throw
     away trash recycle recycling do i the a it is in bin 안 입는 입던 신던 쓰는 정리 못 안입는 안쓰는
-    안신는 오래된 낡은 못쓰는 쓰던 사용한 다쓴 다쓰고 헌 남은 먹다 먹던 쓰다 유효기간 유통기한 지난 지남 지났어
-    분리한 분리해서 뗀 떼어낸 벗긴
+    안신는 오래된 낡은 못쓰는 쓰던 사용한 다쓴 다쓰고 헌 남은 먹다 먹던 쓰다 유효기간 유통기한 지난
+    지남 지났어 분리한 분리해서 뗀 떼어낸 벗긴
 """.split()
 )
 # Question endings typed without a space ("페인트버리는법"): cut from the end of a word.
@@ -161,8 +161,9 @@ def _strip(word: str, vocabulary: frozenset[str]) -> str:
     if word in vocabulary:
         return word
     for particle in PARTICLES:
-        if word.endswith(particle) and word[: -len(particle)] in vocabulary:
-            return word[: -len(particle)]
+        stem = word[: -len(particle)]
+        if word.endswith(particle) and (stem in vocabulary or stem in FILLER_WORDS):
+            return stem
     return word
 
 

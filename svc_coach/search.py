@@ -33,6 +33,8 @@ MISSING_MODIFIER = 0.8
 HEAD_BONUS = 0.08
 # At most this many terms are scored per query (the best by shared syllable pairs).
 CANDIDATE_TERMS = 120
+# No typo match scores above this: once a direct match reaches it, typos cannot change the answer.
+FUZZY_CAP = 0.85
 # Scores this close are a tie.
 TIE = 0.01
 _EPS = 1e-9
@@ -47,6 +49,7 @@ class Term:
     jamo: str
     chosung: str
     weight: float
+    syllables: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -67,14 +70,14 @@ def _pairs(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-def _syllables_shared(a: str, b: str) -> int:
-    return sum((Counter(a) & Counter(b)).values())
+def _syllables_shared(a: str, b: frozenset[str]) -> int:
+    return sum(1 for ch in set(a) if ch in b)
 
 
 def _fuzzy(q: str, qj: str, t: Term) -> float:
     """Typos at the letter level (영수쯩 → 영수증), only with real overlap of whole syllables."""
     shorter = min(len(q), len(t.text))
-    if shorter >= 2 and _syllables_shared(q, t.text) < math.ceil(shorter / 2):
+    if shorter >= 2 and _syllables_shared(q, t.syllables) < math.ceil(shorter / 2):
         return 0.0
     best = 0.0
     longest = max(len(qj), len(t.jamo))
@@ -104,7 +107,7 @@ def _explained(p: Parsed, t: Term) -> float:
         covered += len(w)
     share = min(1.0, covered / len(p.text))
     last = p.tokens[-1]
-    # The term ends the sentence with whole words: "잼 유리병" in "뚜껑 분리한 잼 유리병", not 박스 in "피지박스".
+    # The term ends the sentence with whole words: "잼 유리병" in "… 잼 유리병", not 박스 in "피지박스".
     head = HEAD_BONUS if any("".join(t.words[k:]) == last for k in range(len(t.words))) else 0.0
     if last in t.words[:-1]:
         # The query's head is only a modifier in the term: "유리병 뚜껑" is the lid, not the "잼 유리병".
@@ -112,7 +115,8 @@ def _explained(p: Parsed, t: Term) -> float:
     return 0.5 + 0.45 * share + head
 
 
-def term_score(p: Parsed, qj: str, t: Term) -> float:
+def _direct(p: Parsed, t: Term) -> float:
+    """The cheap part of the score: equality, prefix, containment, words inside a sentence, 초성."""
     q = p.text
     if not q:
         return 0.0
@@ -129,16 +133,24 @@ def term_score(p: Parsed, qj: str, t: Term) -> float:
         best = 0.75 + 0.2 * len(q) / len(t.text)
     elif len(q) >= 2 and q in t.text:
         best = 0.7 + 0.2 * len(q) / len(t.text)
-    best = max(best, _explained(p, t))
-    if best < 0.85:
-        best = max(best, _fuzzy(q, qj, t))
-        if len(p.tokens) > 1:
-            # A typo in one word of a sentence: that word alone, weighed by its share of the query.
-            for token in p.tokens:
-                if len(token) >= 2:
-                    share = len(token) / len(q)
-                    best = max(best, _fuzzy(token, jamo(token), t) * (0.6 + 0.4 * share))
+    return max(best, _explained(p, t))
+
+
+def _typo(p: Parsed, qj: str, t: Term) -> float:
+    """The costly part: a typo in the whole query, or in one word of a sentence (weighed by its share)."""
+    if p.chosung or not p.text:
+        return 0.0
+    best = _fuzzy(p.text, qj, t)
+    if len(p.tokens) > 1:
+        for token in p.tokens:
+            if len(token) >= 2:
+                best = max(best, _fuzzy(token, jamo(token), t) * (0.6 + 0.4 * len(token) / len(p.text)))
     return best
+
+
+def term_score(p: Parsed, qj: str, t: Term) -> float:
+    direct = _direct(p, t)
+    return direct if direct >= FUZZY_CAP else max(direct, _typo(p, qj, t))
 
 
 class SearchIndex:
@@ -153,7 +165,16 @@ class SearchIndex:
                 if text:
                     weight = 1.0 if i < 2 else SYNONYM_WEIGHT
                     self.terms.append(
-                        Term(item_no, item_id, text, tuple(folded), jamo(text), chosung(text), weight)
+                        Term(
+                            item_no,
+                            item_id,
+                            text,
+                            tuple(folded),
+                            jamo(text),
+                            chosung(text),
+                            weight,
+                            frozenset(text),
+                        )
                     )
         self.vocabulary = frozenset(w for t in self.terms for w in (*t.words, t.text))
         self._by_pair: dict[str, list[int]] = {}
@@ -168,11 +189,18 @@ class SearchIndex:
             modifiers[t.item_id].update(m for m in BIN_MODIFIERS if m in t.text)
         self._modifiers = {item_id: frozenset(found) for item_id, found in modifiers.items()}
         self._category = {item_id: item.category for item_id, item in kb.items.items()}
-        self._chosung = [n for n, t in enumerate(self.terms) if t.chosung]
+        self._by_syllable: dict[str, list[int]] = {}
+        # 초성 prefixes of two letters or more: "ㅍㅌ" finds every term whose initials start so.
+        self._by_chosung: dict[str, list[int]] = {}
+        for n, t in enumerate(self.terms):
+            for syllable in t.syllables:
+                self._by_syllable.setdefault(syllable, []).append(n)
+            for end in range(1, len(t.chosung) + 1):
+                self._by_chosung.setdefault(t.chosung[:end], []).append(n)
 
     def _candidates(self, p: Parsed) -> Iterable[int]:
         if p.chosung:
-            return self._chosung
+            return self._by_chosung.get(p.text, ())
         counts: Counter[int] = Counter()
         for pair in _pairs(p.text):
             for n in self._by_pair.get(pair, ()):
@@ -181,8 +209,10 @@ class SearchIndex:
             for n in self._by_word.get(token, ()):
                 counts[n] += 2
         if not counts:
-            # No shared syllable pair: a typo in a short word. Compare with every term of similar length.
-            return [n for n, t in enumerate(self.terms) if abs(len(t.text) - len(p.text)) <= 2]
+            # No shared syllable pair: a typo in a short word. Terms sharing any syllable, most first.
+            for syllable in set(p.text):
+                for n in self._by_syllable.get(syllable, ()):
+                    counts[n] += 1
         return [n for n, _ in counts.most_common(CANDIDATE_TERMS)]
 
     def _tied(self, hits: tuple[Hit, ...]) -> bool:
@@ -193,13 +223,24 @@ class SearchIndex:
 
     def search(self, query: str, limit: int) -> Found:
         p = parse(query, self.vocabulary)
-        qj = jamo(p.text)
-        best: dict[str, tuple[float, int]] = {}
+        wanted = [m for m in p.modifiers if m in BIN_MODIFIERS]
+        scored: list[tuple[Term, float, float]] = []
         for n in self._candidates(p):
             t = self.terms[n]
-            score = term_score(p, qj, t) * t.weight
-            if any(m not in self._modifiers[t.item_id] for m in p.modifiers if m in BIN_MODIFIERS):
-                score *= MISSING_MODIFIER
+            factor = t.weight * (
+                MISSING_MODIFIER if any(m not in self._modifiers[t.item_id] for m in wanted) else 1
+            )
+            scored.append((t, _direct(p, t), factor))
+        top = max((direct * factor for _, direct, factor in scored), default=0.0)
+        # Typo matching is the costly part: only where it could still reach the answer or a suggestion.
+        bar = top if top >= SURE else SUGGEST
+        qj = jamo(p.text) if top < FUZZY_CAP else ""
+        best: dict[str, tuple[float, int]] = {}
+        for t, direct, factor in scored:
+            score = direct
+            if qj and direct < FUZZY_CAP and FUZZY_CAP * factor > bar:
+                score = max(direct, _typo(p, qj, t))
+            score *= factor
             if score > best.get(t.item_id, (0.0, 0))[0]:
                 best[t.item_id] = (score, t.item_no)
         ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[1][1]))
