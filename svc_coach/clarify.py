@@ -8,7 +8,7 @@ Until the person answers, the guidance shown is the safe choice's, never merely 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from svc_coach.coaching import Flags, Guidance, compose
 from svc_coach.kb import Item, KnowledgeBase, Text
@@ -28,8 +28,9 @@ OFFER_ABOVE = 0.05
 OFFER_MAX = 3
 # Where a mistake hurts most, first: an unsure answer shows the earliest of these among its choices.
 CAUTION = ("hazardous", "battery", "lamp", "medicine", "cooking_oil", "non_combustible")
-# The model's item words must match a KB item this well to name it.
-NAME_MATCH = 0.6
+# The model's item words must match a KB item this well to name it: on-device labels are generic
+# ("플라스틱 용기", "캔·고철") and must not pick one specific item (a delivery box, a drink can).
+NAME_MATCH = 0.9
 
 _HINT_TEXT = Text(
     "사진과 입력하신 내용이 달라요. 어느 쪽인가요?", "The photo and your note disagree. Which is it?"
@@ -83,9 +84,18 @@ class _Context:
     def guidance(self, category: str, item: Item | None) -> Guidance:
         return compose(self.kb, category, item, self.flags, self.hint, self.language, self.region)
 
-    def option(self, choice_id: str, label: str, category: str, item: Item | None) -> Option:
+    def option(
+        self, choice_id: str, label: str, category: str, item: Item | None, said: bool = False
+    ) -> Option:
+        """A choice's guidance follows the choice: the note's words ("깨진") and the photo's guess of
+        breakage apply only to the choice that is the note itself."""
         code = item.category if item else category
-        return Option(choice_id, label, code, item.id if item else "", self.guidance(code, item))
+        if said:
+            guidance = self.guidance(code, item)
+        else:
+            flags = replace(self.flags, broken=False)
+            guidance = compose(self.kb, code, item, flags, "", self.language, self.region)
+        return Option(choice_id, label, code, item.id if item else "", guidance)
 
 
 def _combine(probs: Mapping[str, float], hint: Match | None) -> list[tuple[str, float]]:
@@ -158,16 +168,20 @@ def clarify(
         )
         return Clarification(guidance, asked, round(min(1.0, sure), 4), alternatives, item)
 
+    family = kb.questions.get(photo_top)
+    family_choices = {c.category for c in family.choices if c.note_settles} if family else set()
     if (
         strong is not None
         and photo
         and not uncertain
         and strong.item.category != photo_top
+        # The photo cannot tell these apart: the note settles it ("생수병" on a plastic photo).
+        and strong.item.category not in family_choices
         and photo_p >= PHOTO_SURE
         and probs.get(strong.item.category, 0.0) < CONTRADICTS
     ):
         photo_item = _category_item(ctx, photo_top, name)
-        said = ctx.option("hint", strong.item.name(language), strong.item.category, strong.item)
+        said = ctx.option("hint", strong.item.name(language), strong.item.category, strong.item, said=True)
         seen_name = photo_item.name(language) if photo_item else kb.categories[photo_top].name(language)
         seen = ctx.option("photo", seen_name, photo_top, photo_item)
         options = (said, seen)
@@ -175,7 +189,7 @@ def clarify(
         asked = Asked("hint_or_photo", _HINT_TEXT.get(language), options)
         return result(safe.guidance, asked, kb.items.get(safe.item_id))
 
-    if strong is not None and strong.item.category == top:
+    if strong is not None and (strong.item.category == top or strong.item.category in family_choices):
         # The note names the item and the photo does not contradict it.
         return result(ctx.guidance(top, strong.item), None, strong.item)
 
@@ -190,9 +204,9 @@ def clarify(
             item = kb.items.get(safe.item_id)
             return result(safe.guidance, Asked("which_category", _UNSURE_TEXT.get(language), options), item)
 
-    family = _family(ctx, top)
-    if family is not None:
-        asked, safe = family
+    asked_family = _family(ctx, top)
+    if asked_family is not None:
+        asked, safe = asked_family
         return result(safe.guidance, asked, kb.items.get(safe.item_id))
     item = _category_item(ctx, top, name)
     return result(ctx.guidance(top, item), None, item)

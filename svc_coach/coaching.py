@@ -114,6 +114,8 @@ class Guidance:
     composed_by: str = "kb"
     # Sentences the message must not contradict; kept for the LLM check, not sent to clients.
     must: tuple[str, ...] = field(default=(), compare=False)
+    # The district's rule, or the note that rules vary by district (also among `coaching`).
+    local: tuple[str, ...] = field(default=(), compare=False)
 
 
 def flags_from_hint(flags: Flags, hint: str) -> Flags:
@@ -187,10 +189,13 @@ def compose(
     why = item.why.get(language) if item and not moved else effective.why.get(language)
     bin_text = item_bin(effective, item if not moved else None, override, language)
     kind, tip = _tip(effective, item, switching, active, language)
+    if override and override.tip:
+        tip = override.tip.get(language)
 
     labels = _LABELS[language]
     notes = [c.note.get(language) for c in applied]
-    notes += region_notes(kb, region_code, override, effective.code, language)
+    local = region_notes(kb, region_code, override, effective.code, language)
+    notes += local
     if item:
         notes.append(labels["mistake"] + item.common_mistake.get(language))
     name = item.name(language) if item else effective.name(language)
@@ -211,6 +216,7 @@ def compose(
         source,
         "kb",
         must,
+        tuple(local),
     )
 
 

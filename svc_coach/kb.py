@@ -113,6 +113,7 @@ class RegionOverride:
     category: str | None = None
     bin: Text | None = None
     steps: Texts | None = None
+    tip: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,8 @@ class QuestionChoice:
     label: Text
     category: str
     item_id: str = ""
+    # A note naming this choice settles the question (else it contradicts the photo, and the scan asks).
+    note_settles: bool = True
 
 
 @dataclass(frozen=True)
@@ -220,6 +223,7 @@ def _region(code: str, raw: Mapping[str, Any]) -> Region:
             o.get("category"),
             _text(o["bin"]) if "bin" in o else None,
             _texts(o.get("steps")),
+            _text(o["tip"]) if "tip" in o else None,
         )
         for item_id, o in raw["items"].items()
     }
@@ -238,7 +242,8 @@ def _questions(raw: list[Mapping[str, Any]], items: Mapping[str, Item]) -> dict[
             if "item" in c and item is None:
                 raise KnowledgeError(f"{where}: choice {c['id']} names unknown item {c['item']}")
             category = item.category if item else c["category"]
-            choices.append(QuestionChoice(c["id"], _text(c["label"]), category, c.get("item", "")))
+            settles = c.get("note_settles", True)
+            choices.append(QuestionChoice(c["id"], _text(c["label"]), category, c.get("item", ""), settles))
         if q["safe"] not in {c.id for c in choices}:
             raise KnowledgeError(f"{where}: safe choice {q['safe']} is not one of its choices")
         if q["category"] in out:

@@ -54,7 +54,7 @@ FILLER_WORDS = frozenset(
     야 요 에 은 는 이 가 을 를 도 나 있어 있나요 맞아 맞나요 맞죠 how where what to dispose of throw
     away trash recycle recycling do i the a it is in bin 안 입는 입던 신던 쓰는 정리 못 안입는 안쓰는
     안신는 오래된 낡은 못쓰는 쓰던 사용한 다쓴 다쓰고 헌 남은 먹다 먹던 쓰다 유효기간 유통기한 지난
-    지남 지났어 분리한 분리해서 뗀 떼어낸 벗긴
+    지남 지났어 분리한 분리해서 뗀 떼어낸 벗긴 부어 부어도 부으면 붓기 흘려 흘려도 흘려보내도 내려도
 """.split()
 )
 # Question endings typed without a space ("페인트버리는법"): cut from the end of a word.
@@ -76,7 +76,23 @@ FILLER_SUFFIXES = tuple(
 BIN_WORDS = ("수거함", "수거함에", "수거함으로", "통에", "함에", "봉투에", "같이", "함께")
 COMITATIVE = ("이랑", "하고", "랑", "와", "과")
 BIN_SUFFIXES = ("수거함으로", "수거함에", "수거함")
-DISPOSAL_VERBS = ("버려", "버리", "버릴", "내놓", "넣어", "배출", "분리")
+DISPOSAL_VERBS = (
+    "버려",
+    "버리",
+    "버릴",
+    "버림",
+    "내놓",
+    "넣어",
+    "넣으",
+    "배출",
+    "분리",
+    "부어",
+    "붓",
+    "부으",
+    "흘려",
+    "내려",
+)
+PLACE_PARTICLES = ("으로", "에다가", "에다", "에", "로")
 # Particles that may end a word; removed only when the rest is a word the knowledge base knows.
 PARTICLES = (
     "에서",
@@ -167,13 +183,13 @@ def _strip(word: str, vocabulary: frozenset[str]) -> str:
     return word
 
 
-def _names_bin(word: str, after: str, vocabulary: frozenset[str]) -> bool:
-    if after in BIN_WORDS:
-        return after not in ("같이", "함께") or word.endswith(COMITATIVE)
-    # "유리병으로 버려도 돼?": the word before a disposal verb, with 으로, is where it would go.
-    if word.endswith("로") and after.startswith(DISPOSAL_VERBS):
-        stem = word[:-2] if word.endswith("으로") else word[:-1]
-        return stem in vocabulary
+def _names_bin(word: str, later: list[str]) -> bool:
+    if later and later[0] in BIN_WORDS:
+        return later[0] not in ("같이", "함께") or word.endswith(COMITATIVE)
+    # "유리병으로 버려도 돼?", "싱크대에 기름 부어도 돼?": a word with 으로/에 in a sentence that goes on
+    # to a disposal verb is where it would go, not what it is.
+    if any(w.startswith(DISPOSAL_VERBS) for w in later):
+        return any(word.endswith(p) and len(word) - len(p) >= 2 for p in PLACE_PARTICLES)
     return False
 
 
@@ -182,11 +198,10 @@ def _named(typed: list[str], vocabulary: frozenset[str]) -> list[str]:
     kept: list[str] = []
     bins: list[str] = []
     for i, word in enumerate(typed):
-        after = typed[i + 1] if i + 1 < len(typed) else ""
         bin_suffix = next((s for s in BIN_SUFFIXES if word.endswith(s)), "")
         if bin_suffix:
             bins.append(word[: -len(bin_suffix)])
-        elif _names_bin(word, after, vocabulary):
+        elif _names_bin(word, typed[i + 1 :]):
             bins.append(_strip(word, vocabulary))
         else:
             kept.append(_strip(word, vocabulary))

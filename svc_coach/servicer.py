@@ -217,4 +217,4 @@ def _kb_answer(sources: list[Guidance], language: str) -> str:
             "안내서에서 이 품목을 찾지 못했어요. 확실하지 않으면 버리기 전에 구청·주민센터에 문의해 주세요."
         )
     best = sources[0]
-    return " ".join((best.coaching[0], *best.steps))
+    return " ".join((best.coaching[0], *best.steps, *best.local))

@@ -101,3 +101,25 @@ def test_with_a_question_open_the_confidence_is_that_of_its_choices(kb):
     c = clarify(kb, {"can_metal": 0.7, "battery": 0.1, "paper": 0.2}, False, None, None, Flags(), "", "ko")
     assert c.question is not None and c.guidance.category.code == "battery"
     assert c.confidence == 0.8
+
+
+def test_a_note_that_settles_what_the_photo_cannot_see_decides_without_a_question(kb, index):
+    hint = match(kb, index, "생수병")
+    c = clarify(kb, photo("plastic", 0.97), False, hint, None, Flags(), "생수병", "ko")
+    assert c.question is None and c.guidance.category.code == "clear_pet"
+
+
+def test_the_photo_choice_is_not_bent_by_the_notes_words(kb, index):
+    """Note "깨진 유리" on an intact bottle photo: choosing the photo's answer gives the bottle bin."""
+    hint = match(kb, index, "깨진 유리")
+    c = clarify(kb, photo("can_metal", 0.95), False, hint, None, Flags(), "깨진 유리", "ko")
+    assert c.question is not None and c.guidance.category.code in ("non_combustible", "general")
+    glass_photo = clarify(kb, photo("glass", 0.95), False, None, None, Flags(broken=True), "", "ko")
+    bottle = next(o for o in glass_photo.question.options if o.id == "bottle")
+    assert bottle.guidance.category.code == "glass"
+
+
+def test_a_generic_model_label_does_not_pick_one_specific_item(kb, index):
+    name = match(kb, index, "종이·골판지")
+    c = clarify(kb, photo("paper", 0.97, "plastic"), False, None, name, Flags(), "", "ko")
+    assert c.question is None and c.guidance.category.code == "paper" and c.item is None

@@ -167,3 +167,23 @@ async def test_bad_clarify_requests(stub, request_):
     with pytest.raises(grpc.aio.AioRpcError) as err:
         await stub.Clarify(request_)
     assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+async def test_the_answer_says_where_to_check_when_the_district_has_no_data(stub):
+    reply = await stub.Ask(pb.AskRequest(question="소파 어떻게 버려요?", region_code="11440"))
+    assert "지역마다" in reply.answer and "구청" in reply.answer
+
+
+async def test_a_district_rule_brings_its_own_tip(stub):
+    reply = await stub.GetGuidance(pb.GetGuidanceRequest(item_name="아이스팩", region_code="11680"))
+    assert "주민센터" in reply.guidance.tip and "아이스팩 수거함" in reply.guidance.bin
+
+
+async def test_asking_about_pouring_into_the_sink_is_about_the_liquid_not_the_sink(stub):
+    for question, category in [
+        ("튀김 기름 남은 거 싱크대에 버려도 되나요", "cooking_oil"),
+        ("남은 페인트 싱크대에 버려도 돼요?", "hazardous"),
+        ("먹다 남은 약 변기에 버려도 돼요?", "medicine"),
+    ]:
+        reply = await stub.Ask(pb.AskRequest(question=question))
+        assert not reply.uncertain and reply.sources[0].category.code == category, question
