@@ -183,7 +183,8 @@ def compose(
     elif switching and switching.steps:
         steps = switching.steps.get(language)
     elif item and not moved:
-        steps = item.steps.get(language)
+        # A condition that keeps the bin may still change what to do ("깨진 수은 체온계": clean up first).
+        steps = next((c.steps for c in applied if c.steps), item.steps).get(language)
     else:
         steps = effective.steps.get(language)
     why = item.why.get(language) if item and not moved else effective.why.get(language)
@@ -255,12 +256,14 @@ def view_item(
     """The item under the region's rules and the conditions its query names ("기름 묻은 피자박스")."""
     override = kb.override(region_code, item.id) if region_code else None
     base = kb.categories[item.category]
-    switching, _ = _condition(item, base, flags_from_hint(Flags(), hint).active()) if hint else (None, [])
+    switching, applied = (
+        _condition(item, base, flags_from_hint(Flags(), hint).active()) if hint else (None, [])
+    )
     code = (override.category if override and override.category else None) or (
         switching.category if switching else item.category
     )
     category = kb.categories[code]
-    steps = item.steps.get(language)
+    steps = next((c.steps for c in applied if c.steps), item.steps).get(language)
     why = item.why.get(language)
     source = item.source
     if switching:

@@ -124,3 +124,27 @@ def test_jamo_distances():
     assert jamo("각") == "ㄱㅏㄱ"
     assert edit_distance(jamo("영수쯩"), jamo("영수증")) == 1
     assert infix_distance(jamo("수쯩"), jamo("카드영수증")) == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "category"),
+    [
+        ("기름 하수구에 버려도 돼?", "cooking_oil"),
+        ("코팅된 종이컵", "paper"),
+        ("아아 컵", "plastic"),
+        ("소화기", "bulky"),
+        ("휘발유 남은 거", "hazardous"),
+    ],
+)
+def test_what_a_new_user_asked(kb, index, query, category):
+    assert shown_category(kb, index, query) == category
+
+
+def test_a_broken_mercury_thermometer_is_cleaned_up_first(kb):
+    view = view_item(kb, kb.items["mercury_thermometer"], "ko", hint="깨진 수은 체온계")
+    assert view.category.code == "hazardous" and any("환기" in s for s in view.steps)
+
+
+def test_a_car_battery_never_shows_the_dry_cell_box(kb):
+    view = view_item(kb, kb.items["car_battery"], "ko")
+    assert "폐건전지" not in view.bin and ("정비소" in view.bin or "구입처" in view.bin)
