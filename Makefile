@@ -48,6 +48,7 @@ bench: dev
 	$(BIN)/python -m bench.locations
 	$(BIN)/python -m bench.scan
 	$(BIN)/python -m bench.queues
+	$(BIN)/python -m bench.memory
 
 load: dev
 	$(BIN)/pip install -q -e '.[dev,load]'

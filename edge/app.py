@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -11,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from edge import errors
 from edge.auth import TokenVerifier
+from edge.body_gate import BodyGate
 from edge.clients import Clients
 from edge.ratelimit import InProcessRateLimiter, RateLimiter
 from edge.routes import auth, coach, health, locations, scans, users
@@ -45,6 +47,8 @@ def create_app(
         return (await clients.auth.GetJwks(auth_pb2.GetJwksRequest())).jwks_json
 
     app.state.settings = settings
+    # Set when the server starts shutting down: open event streams end with a reconnect hint.
+    app.state.draining = asyncio.Event()
     app.state.clients = clients
     app.state.events = events
     app.state.limiter = limiter or InProcessRateLimiter()
@@ -62,7 +66,8 @@ def create_app(
     for module in (auth, users, scans, coach, locations):
         app.include_router(module.router, responses=errors.API_ERRORS)
 
-    app.add_middleware(MeasureMiddleware)
+    app.add_middleware(BodyGate, limits={("POST", "/api/v1/scans"): scans.PHOTO_BODY_LIMIT})
+    app.add_middleware(MeasureMiddleware)  # outermost: counts the gate's refusals too
     return app
 
 

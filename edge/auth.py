@@ -16,6 +16,10 @@ from edge.errors import ApiError
 ALGORITHMS = ["ES256"]  # pinned: `none` and HS256-with-a-public-key are refused by construction
 ISSUER = "wastecoach"
 AUDIENCE = "wastecoach-app"
+# Clocks of svc_auth and an edge may disagree a little: nbf, iat and exp get this much slack.
+LEEWAY_S = 30
+# Every claim our tokens carry must be present: a token without `aud` is not ours to accept.
+REQUIRED = {f"require_{claim}": True for claim in ("aud", "iss", "sub", "iat", "nbf", "exp")}
 # An unknown kid triggers at most one JWKS refresh per this many seconds (no refresh storms).
 MIN_REFRESH_S = 10.0
 # Verified tokens are remembered until they expire: the app sends the same token on every call,
@@ -88,10 +92,20 @@ class TokenVerifier:
             raise _unauthorized("the token's algorithm is not accepted")
         key = await self._key(str(header.get("kid", "")))
         try:
-            claims = jwt.decode(token, key, algorithms=ALGORITHMS, audience=AUDIENCE, issuer=ISSUER)
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=ALGORITHMS,
+                audience=AUDIENCE,
+                issuer=ISSUER,
+                options={**REQUIRED, "leeway": LEEWAY_S},
+            )
         except JWTError as exc:
             raise _unauthorized(f"the token is not valid: {exc}") from exc
         subject = claims.get("sub")
-        if not subject or not isinstance(claims.get("exp"), int):
-            raise _unauthorized("the token names no user or no expiry")
+        if not subject or not isinstance(claims.get("exp"), int) or not isinstance(claims.get("iat"), int):
+            raise _unauthorized("the token names no user, no expiry or no issue time")
+        # jose checks only that iat is a number; one from the future is no more valid than such an nbf.
+        if claims["iat"] > time.time() + LEEWAY_S:
+            raise _unauthorized("the token is not valid: it was issued in the future")
         return Identity(str(subject), str(claims.get("nickname", ""))), float(claims["exp"])

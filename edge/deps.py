@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import grpc
 from fastapi import Depends, Request
 
 from edge.auth import Identity, TokenVerifier
 from edge.clients import Clients
 from edge.errors import ApiError
 from edge.settings import EdgeSettings
+from mesh.cache import CacheUnavailable
 from mesh.identity import user_metadata
+from mesh.tombstone import DELETED_DETAIL
+from protos.wastecoach.users.v1 import users_pb2
 
 
 # Dependencies are `async def` even when they never await: FastAPI runs a plain `def` one in its
@@ -35,11 +39,27 @@ async def current_user(request: Request) -> Identity:
     verifier: TokenVerifier = request.app.state.verifier
     identity = await verifier.verify(token.strip())
     # An access token outlives its account by up to 15 minutes; a deleted account is refused at once.
-    if await request.app.state.cache.get(revoked_key(identity.user_id)) is not None:
-        raise ApiError(
-            401, "this account was deleted", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
-        )
+    if await _deleted(request, identity):
+        raise ApiError(401, DELETED_DETAIL, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
     return identity
+
+
+async def _deleted(request: Request, identity: Identity) -> bool:
+    """The marker in the shared cache is the fast path. When the cache cannot answer, the users
+    service's tombstone decides: a cache outage must not let a deleted account back in."""
+    try:
+        return await request.app.state.cache.get(revoked_key(identity.user_id), strict=True) is not None
+    except CacheUnavailable:
+        pass
+    clients: Clients = request.app.state.clients
+    try:
+        await clients.users.GetProfile(users_pb2.GetProfileRequest(), metadata=as_user(identity))
+    except grpc.aio.AioRpcError as exc:
+        if exc.code() == grpc.StatusCode.UNAUTHENTICATED:
+            return True
+        if exc.code() != grpc.StatusCode.NOT_FOUND:  # no profile yet: a live account
+            raise
+    return False
 
 
 def revoked_key(user_id: str) -> str:

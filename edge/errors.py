@@ -15,6 +15,8 @@ from mesh import metrics
 
 log = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
+# Seconds a client waits before retrying a 503 (an internal service or a provider is down).
+RETRY_UNAVAILABLE_S = 5
 
 GRPC_TO_HTTP: dict[grpc.StatusCode, int] = {
     grpc.StatusCode.INVALID_ARGUMENT: 422,
@@ -87,8 +89,9 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 # What any /api/v1 operation may answer besides its success: the caller's mistakes (4xx; 400 is a
-# body that does not parse) and an internal service that is down or slow (502/503/504, never 500).
-API_ERRORS = problem_responses(400, 401, 403, 404, 409, 422, 429, 502, 503, 504)
+# body that does not parse, 413 one over the route's limit) and an internal service that is down or
+# slow (502/503/504, never 500).
+API_ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 422, 429, 502, 503, 504)
 
 
 def problem(status: int, detail: str, *, headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
@@ -120,6 +123,9 @@ def install(app: FastAPI) -> None:
         if status == 502:
             detail = "an internal service failed"
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        if status == 503:
+            # An outage (a sign-in provider, a database restarting) passes: say when to try again.
+            headers = {"Retry-After": str(RETRY_UNAVAILABLE_S)}
         return problem(status, detail, headers=headers, grpc_status=exc.code().name)
 
     @app.exception_handler(RequestValidationError)

@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+
+
+def _no_nul(text: str | None) -> str | None:
+    if text is not None and "\x00" in text:
+        raise ValueError("must not contain NUL characters")
+    return text
+
+
+# For text that reaches a database: PostgreSQL cannot store NUL, so it is the caller's 422 here.
+NoNul = AfterValidator(_no_nul)
+# RFC 6750 b64token: what a Bearer token may hold, as it travels on to the provider in a header.
+BEARER_TOKEN = r"^[A-Za-z0-9\-._~+/]+=*$"
 
 
 class Category(BaseModel):
@@ -22,7 +34,7 @@ class Tokens(BaseModel):
 
 
 class DevLogin(BaseModel):
-    nickname: str = Field(min_length=1, max_length=32)
+    nickname: Annotated[str, Field(min_length=1, max_length=32), NoNul]
 
 
 class AuthorizeStart(BaseModel):
@@ -31,11 +43,13 @@ class AuthorizeStart(BaseModel):
 
 
 class ProviderToken(BaseModel):
-    access_token: str = Field(min_length=1, max_length=4096)
+    access_token: str = Field(min_length=1, max_length=4096, pattern=BEARER_TOKEN)
 
 
 class RedeemRequest(BaseModel):
     code: str = Field(min_length=1, max_length=256)
+    # RFC 7636: the secret whose S256 hash was the sign-in's code_challenge.
+    code_verifier: str = Field(min_length=43, max_length=128, pattern=r"^[A-Za-z0-9._~-]+$")
 
 
 class RefreshRequest(BaseModel):
@@ -51,7 +65,7 @@ class Profile(BaseModel):
 
 
 class ProfilePatch(BaseModel):
-    nickname: str | None = Field(default=None, min_length=1, max_length=32)
+    nickname: Annotated[str | None, Field(min_length=1, max_length=32), NoNul] = None
     language: Literal["ko", "en"] | None = None
     region_code: str | None = Field(default=None, pattern=r"^(\d{5})?$")
 
@@ -216,8 +230,8 @@ class CategoryList(BaseModel):
 
 
 class Question(BaseModel):
-    question: str = Field(min_length=1, max_length=500)
-    scan_id: str | None = Field(default=None, max_length=64)
+    question: Annotated[str, Field(min_length=1, max_length=500), NoNul]
+    scan_id: Annotated[str | None, Field(max_length=64), NoNul] = None
 
 
 class Answer(BaseModel):

@@ -12,3 +12,5 @@ class EdgeSettings(MeshSettings):
     max_upload_bytes: int = 15 * 1024 * 1024
     # Per-user scan submissions per minute (enforced with Redis when configured, in-process otherwise).
     scan_rate_per_minute: int = 30
+    # Sign-ins started (GET /auth/{provider}/authorize) per client address and minute.
+    authorize_rate_per_minute: int = 30

@@ -1,6 +1,8 @@
 """A small byte cache: in-process LRU on the embedded default, Redis in production.
 
-A cache failure never fails a request: the caller falls back to the database.
+A cache failure never fails a request: the caller falls back to the database. Where a miss and a
+failure must not look alike (a security check, a one-time secret), `strict=True` and `take` raise
+CacheUnavailable instead.
 """
 
 from __future__ import annotations
@@ -15,10 +17,17 @@ from mesh import metrics
 log = logging.getLogger(__name__)
 
 
+class CacheUnavailable(Exception):
+    """The cache store did not answer (raised only by strict calls and `take`)."""
+
+
 class Cache(Protocol):
-    async def get(self, key: str) -> bytes | None: ...
-    async def set(self, key: str, value: bytes, ttl_s: int) -> None: ...
+    async def get(self, key: str, *, strict: bool = False) -> bytes | None: ...
+    async def set(self, key: str, value: bytes, ttl_s: int, *, strict: bool = False) -> None: ...
     async def delete(self, *keys: str) -> None: ...
+    async def take(self, key: str) -> bytes | None:
+        """Reads and deletes in one step: of two concurrent takers only one gets the value."""
+        ...
 
 
 class InProcessCache:
@@ -26,15 +35,20 @@ class InProcessCache:
         self._items: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
         self._max = max_items
 
-    async def get(self, key: str) -> bytes | None:
+    async def get(self, key: str, *, strict: bool = False) -> bytes | None:
         hit = self._items.get(key)
-        if hit is None or hit[0] < time.monotonic():
+        if hit is None or hit[0] <= time.monotonic():
             self._items.pop(key, None)
             return None
         self._items.move_to_end(key)
         return hit[1]
 
-    async def set(self, key: str, value: bytes, ttl_s: int) -> None:
+    async def take(self, key: str) -> bytes | None:
+        value = await self.get(key)
+        self._items.pop(key, None)
+        return value
+
+    async def set(self, key: str, value: bytes, ttl_s: int, *, strict: bool = False) -> None:
         self._items[key] = (time.monotonic() + ttl_s, value)
         self._items.move_to_end(key)
         while len(self._items) > self._max:
@@ -50,19 +64,32 @@ class RedisCache:
         self.client = client  # redis.asyncio.Redis
         self.prefix = prefix
 
-    async def get(self, key: str) -> bytes | None:
+    async def get(self, key: str, *, strict: bool = False) -> bytes | None:
         try:
             return await self.client.get(self.prefix + key)
-        except Exception:
+        except Exception as exc:
             metrics.ERRORS.labels("cache").inc()
+            if strict:
+                raise CacheUnavailable(str(exc)) from exc
             log.warning("cache read failed; falling back to the database", exc_info=True)
             return None
 
-    async def set(self, key: str, value: bytes, ttl_s: int) -> None:
+    async def take(self, key: str) -> bytes | None:
+        try:
+            return await self.client.getdel(self.prefix + key)  # Redis >= 6.2
+        except Exception as exc:
+            metrics.ERRORS.labels("cache").inc()
+            raise CacheUnavailable(str(exc)) from exc
+
+    async def set(self, key: str, value: bytes, ttl_s: int, *, strict: bool = False) -> None:
+        if ttl_s <= 0:
+            return  # expired already (Redis refuses EX 0)
         try:
             await self.client.set(self.prefix + key, value, ex=ttl_s)
-        except Exception:
+        except Exception as exc:
             metrics.ERRORS.labels("cache").inc()
+            if strict:
+                raise CacheUnavailable(str(exc)) from exc
             log.warning("cache write failed", exc_info=True)
 
     async def delete(self, *keys: str) -> None:

@@ -19,6 +19,7 @@ def run_service(
     name: str, build: Callable[[S], ServiceComponent], settings_class: type[S] = MeshSettings
 ) -> None:
     settings = settings_class()
+    settings.check_production()
     configure_logging(f"wastecoach-{name}", settings.log_level, settings.log_json)
     setup_telemetry(f"wastecoach-{name}")
 

@@ -10,6 +10,8 @@ from sqlalchemy import exc as sa_exc
 
 class DomainError(Exception):
     code = grpc.StatusCode.UNKNOWN
+    # Sent with the status as trailing metadata.
+    metadata: tuple[tuple[str, str], ...] = ()
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -38,6 +40,13 @@ class Unauthenticated(DomainError):
 
 class Unavailable(DomainError):
     code = grpc.StatusCode.UNAVAILABLE
+
+    def __init__(self, message: str, *, retry: bool = True) -> None:
+        super().__init__(message)
+        if not retry:
+            # Channels retry UNAVAILABLE by themselves; a negative pushback (gRPC A6) stops that for a
+            # call that used up what a second attempt would need.
+            self.metadata = (("grpc-retry-pushback-ms", "-1"),)
 
 
 class TooMany(DomainError):

@@ -13,7 +13,8 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from mesh import metrics
-from mesh.errors import DomainError, is_outage
+from mesh.errors import DomainError, InvalidInput, is_outage
+from mesh.text_fields import nul_field
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,8 @@ class ServiceSpec:
 
 
 class TimingInterceptor(grpc.aio.ServerInterceptor):
-    """Counts and times every unary RPC, and turns a DomainError into its status code."""
+    """Counts and times every unary RPC, refuses text with a NUL in it, and turns a DomainError into
+    its status code."""
 
     async def intercept_service(
         self,
@@ -52,10 +54,12 @@ class TimingInterceptor(grpc.aio.ServerInterceptor):
             start = time.perf_counter()
             code = "OK"
             try:
+                if field := nul_field(request):
+                    raise InvalidInput(f"{field} must not contain NUL characters")
                 return await inner(request, context)
             except DomainError as exc:
                 code = exc.code.name
-                await context.abort(exc.code, exc.message)
+                await context.abort(exc.code, exc.message, trailing_metadata=exc.metadata)
             except Exception as exc:
                 if not is_outage(exc):
                     code = context.code().name if context.code() is not None else "UNKNOWN"

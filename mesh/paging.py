@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 from mesh.errors import InvalidInput
 
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
+# Keys are the rows' ids (64 characters at most).
+MAX_KEY = 64
 
 
 def page_size(limit: int) -> int:
@@ -24,10 +26,19 @@ def encode_cursor(when: datetime, key: str) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, str] | None:
+    """The (timestamp, key) a page continues after; a cursor this module did not write is refused
+    here, never handed to the database (naive or out-of-range times, a key it cannot store)."""
     if not cursor:
         return None
     try:
         when, key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        return datetime.fromisoformat(when), str(key)
-    except (ValueError, TypeError) as exc:
+        moment = datetime.fromisoformat(when)
+        if moment.utcoffset() is None or not isinstance(key, str):
+            raise ValueError("not a cursor of ours")
+        if not 0 < len(key) <= MAX_KEY or "\x00" in key:
+            raise ValueError("not a key of ours")
+        # Year 1 or 9999 with an offset leaves the datetime range once in UTC (OverflowError).
+        moment = moment.astimezone(UTC)
+    except (ValueError, TypeError, OverflowError) as exc:
         raise InvalidInput("cursor is not valid") from exc
+    return moment, key

@@ -10,6 +10,12 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_PORTS = {"auth": 50051, "users": 50052, "waste": 50053, "coach": 50054, "locations": 50055}
+# Production never runs on the embedded backends (SQLite, in-process cache and queue).
+PRODUCTION_URLS = {
+    "database_url": "WASTECOACH_DATABASE_URL",
+    "redis_url": "WASTECOACH_REDIS_URL",
+    "rabbit_url": "WASTECOACH_RABBIT_URL",
+}
 
 
 def _default_data_dir() -> Path:
@@ -43,6 +49,13 @@ class MeshSettings(BaseSettings):
     @property
     def production(self) -> bool:
         return self.env == "production"
+
+    def check_production(self) -> None:
+        """Stops a production process at its start when a backend URL is missing or empty: the
+        embedded fallback would only fail later, after accepting work it cannot keep."""
+        missing = [variable for name, variable in PRODUCTION_URLS.items() if not getattr(self, name)]
+        if self.production and missing:
+            raise SystemExit(f"WASTECOACH_ENV=production needs {', '.join(missing)}; not starting")
 
     def database_url_for(self, service: str) -> str:
         if self.database_url:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from mesh.cache import Cache, InProcessCache
 from mesh.component import ServiceComponent
 from mesh.db import create_engine, ping, session_factory
 from mesh.grpc_server import ServiceSpec
@@ -12,6 +13,7 @@ from mesh.migrate import upgrade_async
 from protos.wastecoach.auth.v1 import auth_pb2, auth_pb2_grpc
 from svc_auth import domain
 from svc_auth.oauth import OAuthProvider
+from svc_auth.pending import PendingSignIns
 from svc_auth.providers import SPECS
 from svc_auth.repo import AuthRepo
 from svc_auth.servicer import AuthServicer
@@ -44,7 +46,8 @@ def configured_providers(settings: AuthSettings) -> dict[str, OAuthProvider]:
     return providers
 
 
-def build(settings: AuthSettings) -> ServiceComponent:
+def build(settings: AuthSettings, cache: Cache | None = None) -> ServiceComponent:
+    """cache: where started sign-ins wait for their callback; shared (Redis) when several run."""
     url = settings.database_url_for("auth")
     engine = create_engine(url)
     repo = AuthRepo(session_factory(engine))
@@ -54,7 +57,9 @@ def build(settings: AuthSettings) -> ServiceComponent:
         state_ttl=timedelta(seconds=settings.oauth_state_ttl_s),
         code_ttl=timedelta(seconds=settings.one_time_code_ttl_s),
     )
-    signin = SignIn(repo, configured_providers(settings), config, _now)
+    signin = SignIn(
+        repo, PendingSignIns(cache or InProcessCache()), configured_providers(settings), config, _now
+    )
 
     async def ensure_signing_key() -> None:
         if domain.active_key(await repo.keys()) is None:

@@ -54,19 +54,6 @@ class RefreshTokenRow(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
-class OAuthStateRow(Base):
-    __tablename__ = "auth_oauth_states"
-
-    # sha256 of the state: the value in a URL is a bearer secret, the table holds none.
-    state_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    provider: Mapped[str] = mapped_column(String(16))
-    redirect_uri: Mapped[str] = mapped_column(String(512))
-    app_redirect_uri: Mapped[str] = mapped_column(String(512), default="")
-    code_verifier: Mapped[str] = mapped_column(String(128), default="")
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
-
-
 class OneTimeCodeRow(Base):
     __tablename__ = "auth_one_time_codes"
 
@@ -74,3 +61,14 @@ class OneTimeCodeRow(Base):
     user_id: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    # The app's PKCE challenge (S256): only the holder of its verifier redeems the code.
+    code_challenge: Mapped[str] = mapped_column(String(64), default="")
+
+
+class DeletedSubjectRow(Base):
+    """A deleted account (by digest, see mesh.tombstone): no tokens are issued for it again."""
+
+    __tablename__ = "auth_deleted_subjects"
+
+    subject_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    deleted_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import urlencode
 
-import httpx
+import httpx2
 from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError
 from pydantic import SecretStr
 
@@ -59,11 +59,12 @@ class OAuthProvider:
             # The provider's error code says enough; its description may echo the code back.
             log.info("provider refused", extra={"provider": self.spec.name, "error": exc.error})
             raise ProviderRefused(f"{self.spec.name} refused the sign-in: {exc.error}") from exc
-        except httpx.HTTPStatusError as exc:
+        # authlib's clients are httpx2 clients: httpx's own exception classes would never match.
+        except httpx2.HTTPStatusError as exc:
             if exc.response.status_code >= 500:
                 raise Unavailable(f"{self.spec.name} is not answering properly; try again") from exc
             raise ProviderRefused(f"{self.spec.name} refused the sign-in") from exc
-        except (httpx.TransportError, ValueError) as exc:
+        except (httpx2.TransportError, ValueError) as exc:
             raise Unavailable(f"{self.spec.name} could not be reached; try again") from exc
         finally:
             await client.aclose()

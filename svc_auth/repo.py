@@ -10,9 +10,10 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from mesh.tombstone import subject_digest
 from svc_auth.domain import REFRESH_TTL, Account, IssuedTokens, RefreshRecord, SigningKey
-from svc_auth.flow import OneTimeCode, PendingSignIn
-from svc_auth.models import AccountRow, OAuthStateRow, OneTimeCodeRow, RefreshTokenRow, SigningKeyRow
+from svc_auth.flow import OneTimeCode
+from svc_auth.models import AccountRow, DeletedSubjectRow, OneTimeCodeRow, RefreshTokenRow, SigningKeyRow
 
 
 def _key(row: SigningKeyRow) -> SigningKey:
@@ -149,47 +150,16 @@ class AuthRepo:
                 .values(revoked_at=now)
             )
 
-    async def save_pending(self, pending: PendingSignIn, now: datetime) -> None:
-        async with self.sessions.begin() as session:
-            # Abandoned sign-ins are swept here rather than by a separate job.
-            await session.execute(delete(OAuthStateRow).where(OAuthStateRow.expires_at <= now))
-            session.add(
-                OAuthStateRow(
-                    state_hash=pending.state_hash,
-                    provider=pending.provider,
-                    redirect_uri=pending.redirect_uri,
-                    app_redirect_uri=pending.app_redirect_uri,
-                    code_verifier=pending.code_verifier,
-                    created_at=now,
-                    expires_at=pending.expires_at,
-                )
-            )
-
-    async def take_pending(self, state_hash: str) -> PendingSignIn | None:
-        """Reads and deletes in one transaction; of two concurrent callbacks only one gets it."""
-        async with self.sessions.begin() as session:
-            row = await session.get(OAuthStateRow, state_hash)
-            if row is None:
-                return None
-            pending = PendingSignIn(
-                row.state_hash,
-                row.provider,
-                row.redirect_uri,
-                row.app_redirect_uri,
-                row.code_verifier,
-                row.expires_at,
-            )
-            result = await session.execute(
-                delete(OAuthStateRow).where(OAuthStateRow.state_hash == state_hash)
-            )
-            return pending if result.rowcount == 1 else None
-
     async def save_code(self, code: OneTimeCode, now: datetime) -> None:
         async with self.sessions.begin() as session:
             await session.execute(delete(OneTimeCodeRow).where(OneTimeCodeRow.expires_at <= now))
             session.add(
                 OneTimeCodeRow(
-                    code_hash=code.code_hash, user_id=code.user_id, created_at=now, expires_at=code.expires_at
+                    code_hash=code.code_hash,
+                    user_id=code.user_id,
+                    created_at=now,
+                    expires_at=code.expires_at,
+                    code_challenge=code.code_challenge,
                 )
             )
 
@@ -199,13 +169,27 @@ class AuthRepo:
             row = await session.get(OneTimeCodeRow, code_hash)
             if row is None:
                 return None
-            code = OneTimeCode(row.code_hash, row.user_id, row.expires_at)
+            code = OneTimeCode(row.code_hash, row.user_id, row.expires_at, row.code_challenge)
             result = await session.execute(
                 delete(OneTimeCodeRow).where(OneTimeCodeRow.code_hash == code_hash)
             )
             return code if result.rowcount == 1 else None
 
-    async def delete_user(self, user_id: str) -> None:
+    async def is_deleted(self, user_id: str) -> bool:
+        async with self.sessions() as session:
+            return await session.get(DeletedSubjectRow, subject_digest(user_id)) is not None
+
+    async def delete_user(self, user_id: str, now: datetime) -> None:
+        """Tombstones the account, then deletes its accounts, refresh tokens (every family) and
+        one-time codes; repeating it is harmless."""
+        # Committed on its own before anything is deleted: a sign-in that checks after writing
+        # either sees it, or wrote early enough for the deletes below to see its rows.
+        async with self.sessions() as session:
+            session.add(DeletedSubjectRow(subject_digest=subject_digest(user_id), deleted_at=now))
+            try:
+                await session.commit()
+            except IntegrityError:
+                await session.rollback()  # tombstoned by an earlier attempt
         async with self.sessions.begin() as session:
             await session.execute(delete(OneTimeCodeRow).where(OneTimeCodeRow.user_id == user_id))
             await session.execute(delete(RefreshTokenRow).where(RefreshTokenRow.user_id == user_id))

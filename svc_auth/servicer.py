@@ -57,7 +57,9 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
         return pb.DevLoginResponse(tokens=_pair(await self._issue(account)))
 
     async def Authorize(self, request: pb.AuthorizeRequest, context: grpc.aio.ServicerContext):
-        url, state = await self.signin.authorize(request.provider, request.redirect_uri)
+        url, state = await self.signin.authorize(
+            request.provider, request.redirect_uri, request.code_challenge, request.code_challenge_method
+        )
         return pb.AuthorizeResponse(authorize_url=url, state=state)
 
     async def Callback(self, request: pb.CallbackRequest, context: grpc.aio.ServicerContext):
@@ -78,7 +80,8 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
         return pb.ExchangeProviderTokenResponse(tokens=_pair(tokens))
 
     async def RedeemCode(self, request: pb.RedeemCodeRequest, context: grpc.aio.ServicerContext):
-        return pb.RedeemCodeResponse(tokens=_pair(await self.signin.redeem(request.code)))
+        tokens = await self.signin.redeem(request.code, request.code_verifier)
+        return pb.RedeemCodeResponse(tokens=_pair(tokens))
 
     async def RefreshToken(self, request: pb.RefreshTokenRequest, context: grpc.aio.ServicerContext):
         now = self.clock()
@@ -106,5 +109,5 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
         return pb.GetJwksResponse(jwks_json=json.dumps(domain.jwks(keys)))
 
     async def DeleteAccount(self, request: pb.DeleteAccountRequest, context: grpc.aio.ServicerContext):
-        await self.repo.delete_user(await require_user(context))
+        await self.repo.delete_user(await require_user(context), self.clock())
         return pb.DeleteAccountResponse()

@@ -1,7 +1,7 @@
 """A small JSON Schema checker for the subset `knowledge/schema.json` uses.
 
-jsonschema is only a transitive dev dependency here, so the service interprets the schema itself:
-type, enum, pattern, minLength, minItems, minProperties, required, properties,
+jsonschema is a dev dependency only (the tests' reference validator), so the service interprets
+the schema itself: type, enum, pattern, minLength, minItems, minProperties, required, properties,
 additionalProperties, propertyNames, items and local `$ref`s. Unknown keywords are ignored.
 """
 

@@ -35,3 +35,12 @@ class HistoryRow(Base):
     item: Mapped[str] = mapped_column(String(128))
     confidence: Mapped[float] = mapped_column(Float)
     scanned_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class DeletedSubjectRow(Base):
+    """A deleted account (by digest, see mesh.tombstone): no profile or history is created for it again."""
+
+    __tablename__ = "user_deleted_subjects"
+
+    subject_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    deleted_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -8,8 +8,9 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from mesh.tombstone import subject_digest
 from svc_users.domain import HistoryEntry, Profile
-from svc_users.models import HistoryRow, ProfileRow
+from svc_users.models import DeletedSubjectRow, HistoryRow, ProfileRow
 
 
 def _profile(row: ProfileRow) -> Profile:
@@ -29,21 +30,39 @@ class UsersRepo:
             row = await session.get(ProfileRow, user_id)
             return _profile(row) if row else None
 
-    async def ensure_profile(self, user_id: str, nickname: str, now: datetime) -> Profile:
+    async def is_deleted(self, user_id: str) -> bool:
+        async with self.sessions() as session:
+            return await session.get(DeletedSubjectRow, subject_digest(user_id)) is not None
+
+    async def ensure_profile(self, user_id: str, nickname: str, now: datetime) -> Profile | None:
+        """The profile, created on the first call; None for a deleted account, which gets none."""
         async with self.sessions() as session:
             row = await session.get(ProfileRow, user_id)
-            if row is None:
-                row = ProfileRow(
-                    user_id=user_id, nickname=nickname, language="ko", region_code="", created_at=now
-                )
-                session.add(row)
-                try:
-                    await session.commit()
-                except IntegrityError:
-                    # Two first sign-ins raced; the other one created it.
-                    await session.rollback()
-                    row = await session.get(ProfileRow, user_id)
-            return _profile(row)
+            if row is not None:
+                return _profile(row)
+        if await self.is_deleted(user_id):
+            return None
+        async with self.sessions() as session:
+            row = ProfileRow(
+                user_id=user_id, nickname=nickname, language="ko", region_code="", created_at=now
+            )
+            session.add(row)
+            try:
+                await session.commit()
+            except IntegrityError:
+                # Two first sign-ins raced; the other one created it.
+                await session.rollback()
+                row = await session.get(ProfileRow, user_id)
+            profile = _profile(row)
+        return None if await self._purged_if_deleted(user_id) else profile
+
+    async def _purged_if_deleted(self, user_id: str) -> bool:
+        """Checked after a write: a deletion whose tombstone committed meanwhile may have missed the
+        row just written (its delete statement saw the data as it was before), so it goes now."""
+        if not await self.is_deleted(user_id):
+            return False
+        await self._purge(user_id)
+        return True
 
     async def update_profile(self, user_id: str, changes: dict[str, str]) -> Profile | None:
         async with self.sessions() as session:
@@ -55,14 +74,29 @@ class UsersRepo:
             await session.commit()
             return _profile(row)
 
-    async def delete_user(self, user_id: str) -> None:
+    async def delete_user(self, user_id: str, now: datetime) -> None:
+        """Tombstones the account, then deletes its rows; repeating it is harmless."""
+        # Committed on its own before anything is deleted: a writer that checks after its write
+        # either sees it or wrote early enough for the delete below to see the row.
+        async with self.sessions() as session:
+            session.add(DeletedSubjectRow(subject_digest=subject_digest(user_id), deleted_at=now))
+            try:
+                await session.commit()
+            except IntegrityError:
+                await session.rollback()  # tombstoned by an earlier attempt
+        await self._purge(user_id)
+
+    async def _purge(self, user_id: str) -> None:
         async with self.sessions.begin() as session:
             await session.execute(delete(HistoryRow).where(HistoryRow.user_id == user_id))
             await session.execute(delete(ProfileRow).where(ProfileRow.user_id == user_id))
 
     async def record_scan(self, entry: HistoryEntry) -> bool:
         """Adds the scan's history row, or updates what it says (an answered question changes the
-        category); True when the row is new. Another user's row with the same scan id is left alone."""
+        category); True when the row is new. Another user's row with the same scan id is left alone;
+        a deleted account gets no row."""
+        if await self.is_deleted(entry.user_id):
+            return False
         if await self._update_scan(entry):
             return False
         async with self.sessions() as session:
@@ -78,7 +112,7 @@ class UsersRepo:
             )
             try:
                 await session.commit()
-                return True
+                return not await self._purged_if_deleted(entry.user_id)
             except IntegrityError:
                 await session.rollback()
         # A concurrent first record of the same scan won the insert: this one's values still apply.

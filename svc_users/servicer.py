@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 import grpc
 
 from mesh import paging
-from mesh.errors import NotFound
+from mesh.errors import NotFound, Unauthenticated
 from mesh.identity import require_user
 from mesh.proto_time import from_timestamp, to_timestamp
+from mesh.tombstone import DELETED_DETAIL
 from protos.wastecoach.users.v1 import users_pb2 as pb
 from protos.wastecoach.users.v1 import users_pb2_grpc
 from svc_users import domain
@@ -42,18 +43,25 @@ class UsersServicer(users_pb2_grpc.UsersServiceServicer):
         self.repo = repo
         self.clock = clock
 
+    async def _missing(self, user_id: str) -> Exception:
+        """Why a user has no profile: a deleted account is told so (the edge refuses its tokens)."""
+        if await self.repo.is_deleted(user_id):
+            return Unauthenticated(DELETED_DETAIL)
+        return NotFound("no profile for this user")
+
     async def EnsureProfile(self, request: pb.EnsureProfileRequest, context: grpc.aio.ServicerContext):
         user_id = await require_user(context)
         nickname = domain.clean_nickname(request.nickname or "user")
-        return pb.EnsureProfileResponse(
-            profile=_profile(await self.repo.ensure_profile(user_id, nickname, self.clock()))
-        )
+        profile = await self.repo.ensure_profile(user_id, nickname, self.clock())
+        if profile is None:
+            raise Unauthenticated(DELETED_DETAIL)
+        return pb.EnsureProfileResponse(profile=_profile(profile))
 
     async def GetProfile(self, request: pb.GetProfileRequest, context: grpc.aio.ServicerContext):
         user_id = await require_user(context)
         profile = await self.repo.get_profile(user_id)
         if profile is None:
-            raise NotFound("no profile for this user")
+            raise await self._missing(user_id)
         return pb.GetProfileResponse(profile=_profile(profile))
 
     async def UpdateProfile(self, request: pb.UpdateProfileRequest, context: grpc.aio.ServicerContext):
@@ -67,11 +75,11 @@ class UsersServicer(users_pb2_grpc.UsersServiceServicer):
             changes["region_code"] = domain.clean_region(request.region_code)
         profile = await self.repo.update_profile(user_id, changes)
         if profile is None:
-            raise NotFound("no profile for this user")
+            raise await self._missing(user_id)
         return pb.UpdateProfileResponse(profile=_profile(profile))
 
     async def DeleteProfile(self, request: pb.DeleteProfileRequest, context: grpc.aio.ServicerContext):
-        await self.repo.delete_user(await require_user(context))
+        await self.repo.delete_user(await require_user(context), self.clock())
         return pb.DeleteProfileResponse()
 
     async def RecordScan(self, request: pb.RecordScanRequest, context: grpc.aio.ServicerContext):

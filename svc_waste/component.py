@@ -22,6 +22,7 @@ from svc_waste.settings import WasteSettings
 from svc_waste.storage import ImageStore, LocalImageStore
 
 log = logging.getLogger(__name__)
+GIVE_UP_MESSAGE = "We couldn't analyse this photo. Please take it again."
 MIGRATIONS = Path(__file__).parent / "migrations"
 SERVICE_NAME = waste_pb2.DESCRIPTOR.services_by_name["WasteService"].full_name
 
@@ -34,17 +35,39 @@ def image_store(settings: WasteSettings) -> ImageStore:
     return LocalImageStore(settings.images_dir)
 
 
-async def relay_outbox(servicer: WasteServicer, repo: WasteRepo, interval_s: float) -> None:
-    """Publishes scans whose job never reached the broker (it was down when they were accepted)."""
+async def relay_pass(
+    servicer: WasteServicer, repo: WasteRepo, now: datetime, settings: WasteSettings, lost_before: datetime
+) -> None:
+    """One pass: publish jobs that never reached the broker, and re-drive scans whose job was lost
+    (published before `lost_before` and still not finished); give up on those past the give-up age."""
+    for scan in await repo.unpublished(now - timedelta(seconds=settings.outbox_interval_s)):
+        if not await servicer.publish_job(scan):
+            return
+    for scan in await repo.stalled(lost_before):
+        if scan.created_at < now - timedelta(seconds=settings.give_up_after_s):
+            await servicer.give_up(scan, GIVE_UP_MESSAGE)
+        elif not await servicer.publish_job(scan):
+            return
+
+
+async def relay_outbox(
+    servicer: WasteServicer, repo: WasteRepo, settings: WasteSettings, redrive_on_start: bool
+) -> None:
+    """Runs relay passes for ever. On the embedded default the queue lived in the process: at start
+    every unfinished scan from before is re-driven at once; after that, a job is lost when its scan
+    is still unfinished a lease after it was published."""
+    started = datetime.now(UTC)
+    first = redrive_on_start
     while True:
-        await asyncio.sleep(interval_s)
+        if not first:
+            await asyncio.sleep(settings.outbox_interval_s)
         try:
-            cutoff = datetime.now(UTC) - timedelta(seconds=interval_s)
-            for scan in await repo.unpublished(cutoff):
-                if not await servicer.publish_job(scan):
-                    break
+            now = datetime.now(UTC)
+            lease = started if first else now - timedelta(seconds=settings.redrive_after_s)
+            await relay_pass(servicer, repo, now, settings, lease)
         except Exception:
             log.exception("outbox relay pass failed")
+        first = False
 
 
 def build(
@@ -54,8 +77,10 @@ def build(
     events: EventBus,
     cache: Cache | None = None,
     relay: bool = True,
+    redrive_on_start: bool = False,
 ) -> ServiceComponent:
-    """relay=False: a read-only instance (the feedback export) that must never publish stored jobs."""
+    """relay=False: a read-only instance (the feedback export) that must never publish stored jobs.
+    redrive_on_start: the jobs lived in this process's own queue (the embedded default)."""
     url = settings.database_url_for("waste")
     engine = create_engine(url)
     repo = WasteRepo(session_factory(engine))
@@ -64,7 +89,7 @@ def build(
 
     async def startup() -> None:
         if relay:
-            relays.append(asyncio.create_task(relay_outbox(servicer, repo, settings.outbox_interval_s)))
+            relays.append(asyncio.create_task(relay_outbox(servicer, repo, settings, redrive_on_start)))
 
     async def shutdown() -> None:
         for task in relays:

@@ -3,6 +3,8 @@ answer to the scan's open question is accepted."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -42,6 +44,8 @@ class Scan:
     hint: str = ""
     language: str = "ko"
     idempotency_key: str | None = None
+    # What the request with that key asked for (see `fingerprint`); None on scans stored before.
+    request_fingerprint: str | None = None
     result_json: str | None = None
     error_code: str = ""
     error_message: str = ""
@@ -122,6 +126,24 @@ def clean_idempotency_key(key: str) -> str | None:
             "Idempotency-Key must be 1-128 characters of letters, digits, '.', '_', ':' or '-'"
         )
     return key
+
+
+def fingerprint(image: bytes, image_key: str, lat: float | None, lon: float | None, hint: str) -> str:
+    """What makes a scan request the same request again (the IETF Idempotency-Key draft's request
+    fingerprint): the photo (its digest, or its upload key), the place and the cleaned hint."""
+    photo = hashlib.sha256(image).hexdigest() if image else ""
+    return hashlib.sha256(json.dumps([photo, image_key, lat, lon, hint]).encode()).hexdigest()
+
+
+def replay(earlier: Scan, request_fingerprint: str | None) -> Scan:
+    """The scan an Idempotency-Key was first used for, if this request is that one again."""
+    # A scan stored before fingerprints were kept has none: its key still replays it.
+    if earlier.request_fingerprint and earlier.request_fingerprint != request_fingerprint:
+        raise InvalidInput(
+            "this Idempotency-Key was already used for another photo, place or hint; "
+            "send a new key for a new scan"
+        )
+    return earlier
 
 
 def clean_language(language: str) -> str:

@@ -35,6 +35,7 @@ class ScanRow(Base):
     hint: Mapped[str] = mapped_column(String(200), default="")
     language: Mapped[str] = mapped_column(String(8), default="ko")
     idempotency_key: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    request_fingerprint: Mapped[str | None] = mapped_column(String(64), nullable=True)
     result_json: Mapped[str | None] = mapped_column(Text, nullable=True)
     error_code: Mapped[str] = mapped_column(String(64), default="")
     error_message: Mapped[str] = mapped_column(String(500), default="")
@@ -66,3 +67,12 @@ class FeedbackRow(Base):
     choice_id: Mapped[str] = mapped_column(String(64))
     model: Mapped[str] = mapped_column(String(64))
     answered_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class DeletedSubjectRow(Base):
+    """A deleted account (by digest, see mesh.tombstone): no scan or image is created for it again."""
+
+    __tablename__ = "waste_deleted_subjects"
+
+    subject_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    deleted_at: Mapped[datetime] = mapped_column(UtcDateTime)

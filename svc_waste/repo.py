@@ -11,8 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mesh.errors import Conflict, NotFound
-from svc_waste.domain import Feedback, Scan
-from svc_waste.models import FeedbackRow, ScanRow
+from mesh.tombstone import subject_digest
+from svc_waste.domain import PROCESSING, QUEUED, Feedback, Scan
+from svc_waste.models import DeletedSubjectRow, FeedbackRow, ScanRow
 
 _FIELDS = [f.name for f in fields(Scan)]
 _FEEDBACK_FIELDS = [f.name for f in fields(Feedback)]
@@ -134,6 +135,22 @@ class WasteRepo:
         async with self.sessions.begin() as session:
             await session.execute(update(ScanRow).where(ScanRow.id == scan_id).values(published_at=now))
 
+    async def stalled(self, published_before: datetime, limit: int = 100) -> list[Scan]:
+        """Scans whose job went out before the given time and that have not finished: their job was
+        lost (a crash of the in-process queue) or is stuck past its lease."""
+        query = (
+            select(ScanRow)
+            .where(
+                ScanRow.status.in_((QUEUED, PROCESSING)),
+                ScanRow.published_at.is_not(None),
+                ScanRow.published_at < published_before,
+            )
+            .order_by(ScanRow.published_at)
+            .limit(limit)
+        )
+        async with self.sessions() as session:
+            return [_scan(row) for row in (await session.scalars(query)).all()]
+
     async def unpublished(self, older_than: datetime, limit: int = 100) -> list[Scan]:
         query = (
             select(ScanRow)
@@ -174,14 +191,35 @@ class WasteRepo:
         async with self.sessions() as session:
             return list((await session.scalars(query)).all())
 
+    async def is_deleted(self, user_id: str) -> bool:
+        async with self.sessions() as session:
+            return await session.get(DeletedSubjectRow, subject_digest(user_id)) is not None
+
+    async def tombstone(self, user_id: str, now: datetime) -> None:
+        """Marks the account deleted; committed on its own, before its rows go: a writer that checks
+        after its write then either sees it, or wrote early enough for the delete to see the row."""
+        async with self.sessions() as session:
+            session.add(DeletedSubjectRow(subject_digest=subject_digest(user_id), deleted_at=now))
+            try:
+                await session.commit()
+            except IntegrityError:
+                await session.rollback()  # tombstoned by an earlier attempt
+
     async def delete_user(self, user_id: str) -> list[tuple[str, str]]:
-        """Deletes the user's scans and labelled examples; returns (scan id, image key) pairs so the
-        caller removes the rest."""
+        """Deletes the user's scans and labelled examples; returns the (scan id, image key) pairs of
+        exactly the rows deleted (one statement: a scan committed meanwhile is either deleted and
+        named, or not deleted), so the caller removes their images."""
         async with self.sessions.begin() as session:
-            rows = await session.execute(
-                select(ScanRow.id, ScanRow.image_key).where(ScanRow.user_id == user_id)
-            )
-            pairs = [(scan_id, key) for scan_id, key in rows.all()]
             await session.execute(delete(FeedbackRow).where(FeedbackRow.user_id == user_id))
-            await session.execute(delete(ScanRow).where(ScanRow.user_id == user_id))
-            return pairs
+            rows = await session.execute(
+                delete(ScanRow).where(ScanRow.user_id == user_id).returning(ScanRow.id, ScanRow.image_key)
+            )
+            return [(scan_id, key) for scan_id, key in rows.all()]
+
+    async def referenced_images(self, keys: list[str]) -> set[str]:
+        """Those of the keys a scan still points to."""
+        if not keys:
+            return set()
+        async with self.sessions() as session:
+            rows = await session.scalars(select(ScanRow.image_key).where(ScanRow.image_key.in_(keys)))
+            return set(rows.all())

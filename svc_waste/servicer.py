@@ -12,11 +12,12 @@ import grpc
 
 from mesh import metrics, paging
 from mesh.cache import Cache, InProcessCache
-from mesh.errors import InvalidInput, NotFound
+from mesh.errors import InvalidInput, NotFound, Unauthenticated
 from mesh.events import EventBus
 from mesh.identity import require_system, require_user
 from mesh.jobs import Publisher
 from mesh.proto_time import to_timestamp
+from mesh.tombstone import DELETED_DETAIL
 from protos.wastecoach.waste.v1 import waste_pb2 as pb
 from protos.wastecoach.waste.v1 import waste_pb2_grpc
 from svc_waste import domain, results
@@ -33,6 +34,11 @@ _STATUS = {
 }
 CACHE_TTL_S = 24 * 3600
 PUBLISH_TIMEOUT_S = 3.0
+# A stored image no scan points to is deleted once it is this old: younger, its scan may still be on
+# the way (CreateScan writes the image just before the row; an app uploads, then creates the scan).
+ORPHAN_GRACE = timedelta(hours=1)
+# Where images live: scans/<user id>/… (sent with the scan) and uploads/<user id>/… (presigned).
+IMAGE_PREFIXES = ("scans/", "uploads/")
 _EXT = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif", "image/bmp": "bmp"}
 
 
@@ -118,11 +124,54 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
             log.exception("publishing the scan job failed", extra={"scan_id": scan.id})
             metrics.ERRORS.labels("publish").inc()
             return False
-        await self.repo.mark_published(scan.id, self.clock())
+        try:
+            await self.repo.mark_published(scan.id, self.clock())
+        except Exception:
+            # The job is out; the worst case is that the relay sends it once more (processing is
+            # idempotent). The scan is stored: the call must not report a failure now.
+            log.exception("recording the published job failed", extra={"scan_id": scan.id})
+            metrics.ERRORS.labels("publish").inc()
         return True
+
+    async def give_up(self, scan: domain.Scan, message: str) -> None:
+        """A scan re-driven until its give-up age: failed visibly, never left queued for ever."""
+        failed, changed = await self.repo.transition(
+            scan.id, lambda s: domain.fail(s, "processing_failed", message, self.clock())
+        )
+        if changed:
+            log.error("scan given up after repeated lost jobs", extra={"scan_id": scan.id})
+            await self._announce(failed)
+
+    async def _refuse_deleted(self, user_id: str) -> None:
+        if await self.repo.is_deleted(user_id):
+            raise Unauthenticated(DELETED_DETAIL)
+
+    async def _purge(self, user_id: str) -> int:
+        """Deletes the user's scans, then every image stored under their name: those of the deleted
+        rows, and those whose row was never written (a scan in flight, an upload never used)."""
+        scans = await self.repo.delete_user(user_id)
+        await self.cache.delete(*(f"scan:{scan_id}" for scan_id, _ in scans))
+        keys = {key for _, key in scans if key}  # "": the image already expired
+        for prefix in IMAGE_PREFIXES:
+            keys.update(key for key, _ in await self.store.list(f"{prefix}{user_id}/"))
+        for key in sorted(keys):
+            await self.store.delete(key)
+        return len(scans)
+
+    async def _drop_unstored(self, scan_id: str, image_key: str) -> None:
+        """The row insert failed: the image written for it goes too, unless the row made it after all
+        (a commit whose answer was lost). Where that cannot be told, the orphan sweep decides later."""
+        try:
+            if await self.repo.get(scan_id) is None:
+                await self.store.delete(image_key)
+        except Exception:
+            log.warning(
+                "could not remove the image of an unstored scan", exc_info=True, extra={"scan_id": scan_id}
+            )
 
     async def CreateScan(self, request: pb.CreateScanRequest, context: grpc.aio.ServicerContext):
         user_id = await require_user(context)
+        await self._refuse_deleted(user_id)
         lat = request.lat if request.HasField("lat") else None
         lon = request.lon if request.HasField("lon") else None
         domain.check_location(lat, lon)
@@ -139,6 +188,8 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
             content_type = domain.sniff_image(await self.store.get(image_key))
         else:
             raise InvalidInput("send an image or the image_key of an upload")
+        # Only a keyed request can come again: the photo is hashed for those alone.
+        fingerprint = domain.fingerprint(request.image, request.image_key, lat, lon, hint) if key else None
         now = self.clock()
         scan = domain.Scan(
             id=scan_id,
@@ -153,20 +204,34 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
             hint=hint,
             language=domain.clean_language(request.language),
             idempotency_key=key,
+            request_fingerprint=fingerprint,
         )
         if key is not None:
             earlier = await self.repo.by_key(user_id, key)
             if earlier is not None:
+                earlier = domain.replay(earlier, fingerprint)
                 return pb.CreateScanResponse(scan=to_proto(earlier), created=False)
         if request.image:
             await self.store.put(image_key, request.image, content_type)
-        stored, created = await self.repo.create(scan)
+        try:
+            stored, created = await self.repo.create(scan)
+        except Exception:
+            if request.image:
+                await self._drop_unstored(scan_id, image_key)
+            raise
+        if created and await self.repo.is_deleted(user_id):
+            # Written, then checked: the account was deleted meanwhile and its deletion may have
+            # missed this row (its delete saw the table as it was before).
+            await self._purge(user_id)
+            raise Unauthenticated(DELETED_DETAIL)
         if created:
             await self._announce(stored)
             await self.publish_job(stored)
-        elif request.image:
+            return pb.CreateScanResponse(scan=to_proto(stored), created=True)
+        if request.image:
             await self.store.delete(image_key)
-        return pb.CreateScanResponse(scan=to_proto(stored), created=created)
+        # A concurrent request with the same key stored its scan first.
+        return pb.CreateScanResponse(scan=to_proto(domain.replay(stored, fingerprint)), created=False)
 
     async def GetScan(self, request: pb.GetScanRequest, context: grpc.aio.ServicerContext):
         user_id = await require_user(context)
@@ -187,6 +252,7 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
 
     async def CreateUpload(self, request: pb.CreateUploadRequest, context: grpc.aio.ServicerContext):
         user_id = await require_user(context)
+        await self._refuse_deleted(user_id)
         if request.content_type not in _EXT:
             raise InvalidInput("content_type must be one of " + ", ".join(sorted(_EXT)))
         if not 0 < request.size <= domain.MAX_IMAGE_BYTES:
@@ -199,11 +265,9 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
 
     async def DeleteUserScans(self, request: pb.DeleteUserScansRequest, context: grpc.aio.ServicerContext):
         user_id = await require_user(context)
-        scans = await self.repo.delete_user(user_id)
-        await self.cache.delete(*(f"scan:{scan_id}" for scan_id, _ in scans))
-        for _, key in scans:
-            await self.store.delete(key)
-        return pb.DeleteUserScansResponse(deleted=len(scans))
+        # The tombstone first: from here on nothing new is stored for the account (CreateScan).
+        await self.repo.tombstone(user_id, self.clock())
+        return pb.DeleteUserScansResponse(deleted=await self._purge(user_id))
 
     async def StartProcessing(self, request: pb.StartProcessingRequest, context: grpc.aio.ServicerContext):
         await require_system(context)
@@ -262,7 +326,31 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
                 await self.store.delete(scan.image_key)
                 await self.cache.delete(f"scan:{scan.id}")
                 expired += 1
+        orphans = await self._sweep_orphans(self.clock() - ORPHAN_GRACE, request.limit or 500)
+        if orphans:
+            log.info("deleted images no scan points to", extra={"images": orphans})
         return pb.ExpireImagesResponse(expired=expired)
+
+    async def _sweep_orphans(self, older_than: datetime, limit: int) -> int:
+        """Deletes up to `limit` stored images that no scan points to: left by a crash between
+        writing an image and its row, or uploaded and never used."""
+        candidates = [
+            key
+            for prefix in IMAGE_PREFIXES
+            for key, modified in await self.store.list(prefix)
+            if modified < older_than
+        ]
+        removed = 0
+        for start in range(0, len(candidates), 500):
+            batch = candidates[start : start + 500]
+            kept = await self.repo.referenced_images(batch)
+            for key in batch:
+                if removed >= limit:
+                    return removed
+                if key not in kept:
+                    await self.store.delete(key)
+                    removed += 1
+        return removed
 
     async def ListScansForReclassification(
         self, request: pb.ListScansForReclassificationRequest, context: grpc.aio.ServicerContext

@@ -13,6 +13,10 @@ class WasteSettings(MeshSettings):
     s3_region: str = "ap-northeast-2"
     s3_endpoint_url: str | None = None
     outbox_interval_s: float = 5.0
+    # A scan still unfinished this long after its job was published lost its job: it is re-driven.
+    redrive_after_s: float = 120.0
+    # A scan re-driven until this age fails visibly instead.
+    give_up_after_s: float = 1800.0
 
     @property
     def images_dir(self) -> Path:

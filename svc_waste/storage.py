@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
 from mesh.errors import Conflict, InvalidInput, NotFound
+from svc_waste.domain import MAX_IMAGE_BYTES
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9/_.-]{0,254}$")
 
 
 class ImageStore(Protocol):
     async def put(self, key: str, data: bytes, content_type: str) -> None: ...
-    async def get(self, key: str) -> bytes: ...
+    async def get(self, key: str, max_bytes: int = MAX_IMAGE_BYTES) -> bytes:
+        """The image; InvalidInput, before anything is read, when it is larger than max_bytes."""
+        ...
+
     async def delete(self, key: str) -> None: ...
+    async def list(self, prefix: str) -> list[tuple[str, datetime]]:
+        """(key, last modified) of every stored image whose key starts with prefix."""
+        ...
+
     async def presign_put(
         self, key: str, content_type: str, size: int
     ) -> tuple[str, datetime, dict[str, str]]: ...
@@ -26,6 +35,10 @@ def check_key(key: str) -> str:
     if not _KEY.match(key) or ".." in key:
         raise InvalidInput("image_key is not valid")
     return key
+
+
+def too_large(max_bytes: int) -> InvalidInput:
+    return InvalidInput(f"the image is larger than {max_bytes // (1024 * 1024)} MB")
 
 
 class LocalImageStore:
@@ -46,10 +59,21 @@ class LocalImageStore:
 
         await asyncio.to_thread(write)
 
-    async def get(self, key: str) -> bytes:
+    async def get(self, key: str, max_bytes: int = MAX_IMAGE_BYTES) -> bytes:
         path = self._path(key)
+
+        def read() -> bytes:
+            with path.open("rb") as f:
+                # The size before the bytes, and a capped read in case the file grows meanwhile.
+                if os.fstat(f.fileno()).st_size > max_bytes:
+                    raise too_large(max_bytes)
+                data = f.read(max_bytes + 1)
+            if len(data) > max_bytes:
+                raise too_large(max_bytes)
+            return data
+
         try:
-            return await asyncio.to_thread(path.read_bytes)
+            return await asyncio.to_thread(read)
         except FileNotFoundError as exc:
             raise NotFound("the image is no longer stored") from exc
 
@@ -68,6 +92,27 @@ class LocalImageStore:
                     break  # not empty, or already gone
 
         await asyncio.to_thread(remove)
+
+    async def list(self, prefix: str) -> list[tuple[str, datetime]]:
+        def walk() -> list[tuple[str, datetime]]:
+            found = []
+            # Only the folder the prefix names is walked (scans/<user id>/ for one user).
+            top = self.root / prefix.rpartition("/")[0]
+            for folder, _, names in os.walk(top):
+                for name in names:
+                    path = os.path.join(folder, name)
+                    key = os.path.relpath(path, self.root).replace(os.sep, "/")
+                    # A file whose name is no key (not ours) is left alone.
+                    if not (key.startswith(prefix) and _KEY.match(key)):
+                        continue
+                    try:
+                        modified = os.stat(path).st_mtime
+                    except FileNotFoundError:
+                        continue  # deleted meanwhile
+                    found.append((key, datetime.fromtimestamp(modified, UTC)))
+            return found
+
+        return await asyncio.to_thread(walk)
 
     async def presign_put(
         self, key: str, content_type: str, size: int

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import asyncpg
@@ -64,11 +65,50 @@ def _rabbitmqctl(*args: str) -> None:
         pytest.fail(f"rabbitmqctl {' '.join(args)} failed: {result.stderr.strip() or result.stdout.strip()}")
 
 
+@contextmanager
+def _vhost() -> Iterator[str]:
+    name = f"wc_test_{uuid.uuid4().hex[:8]}"
+    _rabbitmqctl("add_vhost", name)
+    try:
+        _rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
+        yield RABBIT_URL.rstrip("/") + "/" + name
+    finally:
+        _rabbitmqctl("delete_vhost", name)
+
+
 @pytest.fixture
 def rabbit_vhost_url():
     """A fresh RabbitMQ vhost per test: durable queues of one test never leak into another."""
-    name = f"wc_test_{uuid.uuid4().hex[:8]}"
-    _rabbitmqctl("add_vhost", name)
-    _rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
-    yield RABBIT_URL.rstrip("/") + "/" + name
-    _rabbitmqctl("delete_vhost", name)
+    with _vhost() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def rabbit_session_vhost_url():
+    """One vhost for the session, for tests that tell their messages apart by their own ids
+    (a vhost costs seconds of rabbitmqctl: one per edge test would double the suite's time)."""
+    with _vhost() as url:
+        yield url
+
+
+@pytest.fixture(params=["embedded", "production"])
+def edge_backends(request):
+    """Each edge and sign-in test runs on the embedded default and on PostgreSQL + Redis + RabbitMQ."""
+    from tests.edge_stack import Backends  # the stack imports this module's database helpers
+
+    if request.param == "embedded":
+        return Backends()
+    return Backends(
+        database_url=request.getfixturevalue("edge_pg_url"),
+        redis_url=REDIS_URL,
+        rabbit_url=request.getfixturevalue("rabbit_session_vhost_url"),
+    )
+
+
+@pytest.fixture(scope="session")
+async def edge_pg_url() -> AsyncIterator[str]:
+    """One database for the session's edge stacks: each stack empties its tables first (a database
+    per test costs a second to create, migrate and drop)."""
+    name, url = await create_pg_database("wc_edge")
+    yield url
+    await drop_pg_database(name)

@@ -1,15 +1,26 @@
 """The edge over real gRPC to auth, users and waste in-process; coach and locations are left down
-on purpose, so the edge's behaviour with a dead upstream is visible too."""
+on purpose, so the edge's behaviour with a dead upstream is visible too.
+
+It runs on the embedded default (SQLite, in-process cache, queue and limiter) or on the production
+backends (PostgreSQL, Redis, RabbitMQ), wired as `wastecoach.runner` wires them.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import socket
+import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
 
+import aio_pika
+import asyncpg
 import grpc
 import httpx
+import redis.asyncio as redis
+import sqlalchemy
 from jose import jwt
 
 import svc_auth.component
@@ -17,10 +28,13 @@ import svc_users.component
 import svc_waste.component
 from edge.app import create_app
 from edge.clients import connect
-from edge.ratelimit import InProcessRateLimiter
-from mesh.events import InProcessEventBus
+from edge.ratelimit import InProcessRateLimiter, RedisRateLimiter
+from mesh.cache import InProcessCache, RedisCache
+from mesh.db import create_engine
+from mesh.events import InProcessEventBus, RedisEventBus
 from mesh.identity import system_metadata, user_metadata
 from mesh.jobs import InProcessBroker
+from mesh.rabbit import RabbitPublisher, declare_all, make_broker
 from protos.wastecoach.common.v1 import common_pb2
 from protos.wastecoach.users.v1 import users_pb2, users_pb2_grpc
 from protos.wastecoach.waste.v1 import waste_pb2, waste_pb2_grpc
@@ -33,11 +47,70 @@ def _dead_port() -> int:
         return s.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Backends:
+    """Empty: the embedded default. With all three URLs: PostgreSQL, Redis, RabbitMQ; the stack
+    empties the database's tables, and tells its Redis keys and RabbitMQ messages apart by ids."""
+
+    database_url: str | None = None
+    redis_url: str | None = None
+    rabbit_url: str | None = None
+
+    @property
+    def production(self) -> bool:
+        return bool(self.database_url and self.redis_url and self.rabbit_url)
+
+
+class FrozenClock:
+    """The rate limiter's clock: one second into a minute window until a test moves it, so the
+    requests of a test never straddle a window boundary."""
+
+    def __init__(self) -> None:
+        self.now = float(int(time.time()) // 60 * 60 + 1)
+
+    def __call__(self) -> float:
+        return self.now
+
+
 @dataclass
 class EdgeEnv:
     http: httpx.AsyncClient
-    broker: InProcessBroker
+    broker: InProcessBroker | None  # None on the production backends
     settings: AllSettings
+    clock: FrozenClock = field(default_factory=FrozenClock)
+    recorded_jobs: list[dict] = field(default_factory=list)
+
+    async def rows(self, service: str, sql: str) -> list[tuple]:
+        """What a service stored, read from its database (its SQLite file, or PostgreSQL)."""
+        engine = create_engine(self.settings.database_url_for(service))
+        try:
+            async with engine.connect() as connection:
+                return [tuple(row) for row in await connection.exec_driver_sql(sql)]
+        finally:
+            await engine.dispose()
+
+    async def all_rows(self) -> dict[str, list[tuple]]:
+        """Every row of every table of auth, users and waste, by table name."""
+        found: dict[str, list[tuple]] = {}
+        for url in dict.fromkeys(self.settings.database_url_for(s) for s in ("auth", "users", "waste")):
+            engine = create_engine(url)
+            try:
+                async with engine.connect() as connection:
+                    names = await connection.run_sync(lambda c: sqlalchemy.inspect(c).get_table_names())
+                    for name in names:
+                        rows = await connection.exec_driver_sql(f'SELECT * FROM "{name}"')
+                        found[name] = [tuple(row) for row in rows]
+            finally:
+                await engine.dispose()
+        return found
+
+    async def jobs_for(self, headers: dict[str, str]) -> list[dict]:
+        """The q.ai jobs published so far for this user's scans, on either backend."""
+        if self.broker is not None:
+            await asyncio.wait_for(self.broker.drain(), 5)
+        else:
+            self.recorded_jobs.extend(await _take_jobs(self.settings.rabbit_url))
+        return [job for job in self.recorded_jobs if job["user_id"] == self.user_id(headers)]
 
     async def login(self, nickname: str) -> dict[str, str]:
         reply = await self.http.post("/api/v1/auth/dev/login", json={"nickname": nickname})
@@ -81,28 +154,90 @@ class EdgeEnv:
             )
 
 
-@asynccontextmanager
-async def edge_stack(settings: AllSettings) -> AsyncIterator[EdgeEnv]:
-    broker = InProcessBroker()
-    events = InProcessEventBus()
-    components = [
-        svc_auth.component.build(settings),
-        svc_users.component.build(settings),
-        svc_waste.component.build(settings, publisher=broker, events=events),
-    ]
-    addresses = {}
-    for component in components:
-        await component.migrate()
-        server = await component.start("127.0.0.1", 0)
-        addresses[f"{component.name}_addr"] = f"127.0.0.1:{server.port}"
-    dead = f"127.0.0.1:{_dead_port()}"
-    wired = settings.model_copy(
-        update={**addresses, "coach_addr": dead, "locations_addr": dead, "grpc_deadline_s": 2}
-    )
-    app = create_app(wired, connect(wired), events, InProcessRateLimiter())
+async def _empty(database_url: str) -> None:
+    """Every table but the migration versions, as a fresh database would have them."""
+    connection = await asyncpg.connect(database_url.replace("postgresql+asyncpg://", "postgresql://"))
     try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://edge") as http:
-            yield EdgeEnv(http, broker, wired)
+        tables = await connection.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'alembic%'"
+        )
+        names = ", ".join(f'"{row["tablename"]}"' for row in tables)
+        await connection.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
     finally:
-        for component in reversed(components):
-            await component.stop(0)
+        await connection.close()
+
+
+async def _take_jobs(rabbit_url: str) -> list[dict]:
+    # Publisher confirms: a job is in the queue once CreateScan answered. The session's vhost
+    # holds other tests' jobs too; their scans belong to other users, so the caller filters.
+    connection = await aio_pika.connect(rabbit_url)
+    try:
+        channel = await connection.channel()
+        queue = await channel.declare_queue("q.ai", passive=True)
+        jobs = []
+        while (message := await queue.get(no_ack=True, fail=False)) is not None:
+            jobs.append(json.loads(message.body))
+        return jobs
+    finally:
+        await connection.close()
+
+
+@asynccontextmanager
+async def edge_stack(settings: AllSettings, backends: Backends | None = None) -> AsyncIterator[EdgeEnv]:
+    backends = backends or Backends()
+    clock = FrozenClock()
+    async with AsyncExitStack() as stack:
+        broker = None
+        if backends.production:
+            settings = settings.model_copy(
+                update={
+                    "database_url": backends.database_url,
+                    "redis_url": backends.redis_url,
+                    "rabbit_url": backends.rabbit_url,
+                }
+            )
+            client = redis.from_url(backends.redis_url, socket_timeout=2, socket_connect_timeout=2)
+            stack.push_async_callback(client.aclose)
+            rabbit = make_broker(backends.rabbit_url)
+            await rabbit.start()
+            stack.push_async_callback(rabbit.stop)
+            await declare_all(rabbit)
+            publisher = RabbitPublisher(rabbit)
+            events, limiter = RedisEventBus(client), RedisRateLimiter(client, clock=clock)
+            edge_cache, auth_cache, waste_cache = RedisCache(client), RedisCache(client), RedisCache(client)
+        else:
+            publisher = broker = InProcessBroker()
+            events, limiter = InProcessEventBus(), InProcessRateLimiter(clock=clock)
+            edge_cache, auth_cache, waste_cache = InProcessCache(), InProcessCache(), InProcessCache()
+        components = [
+            svc_auth.component.build(settings, cache=auth_cache),
+            svc_users.component.build(settings),
+            svc_waste.component.build(settings, publisher=publisher, events=events, cache=waste_cache),
+        ]
+        for component in components:
+            await component.migrate()
+        if backends.production:
+            await _empty(backends.database_url)
+        addresses = {}
+        for component in components:
+            server = await component.start("127.0.0.1", 0)
+            stack.push_async_callback(component.stop, 0)
+            addresses[f"{component.name}_addr"] = f"127.0.0.1:{server.port}"
+        dead = f"127.0.0.1:{_dead_port()}"
+        wired = settings.model_copy(
+            update={**addresses, "coach_addr": dead, "locations_addr": dead, "grpc_deadline_s": 2}
+        )
+        app = create_app(wired, connect(wired), events, limiter, edge_cache)
+        http = await stack.enter_async_context(
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://edge")
+        )
+        env = EdgeEnv(http, broker, wired, clock)
+        if broker is not None:
+
+            async def record(body, ctx):
+                env.recorded_jobs.append(body)
+
+            broker.subscribe("q.ai", record)
+            await broker.start()
+            stack.push_async_callback(broker.stop)
+        yield env

@@ -19,6 +19,7 @@ from wastecoach.settings import AllSettings
 
 def _settings(component: str) -> AllSettings:
     settings = AllSettings()
+    settings.check_production()
     configure_logging(f"wastecoach-{component}", settings.log_level, settings.log_json)
     setup_telemetry(f"wastecoach-{component}")
     return settings
@@ -153,6 +154,7 @@ async def cmd_scan(args: argparse.Namespace) -> int:
         from wastecoach.runner import Mesh
 
         settings = AllSettings()
+        settings.check_production()
         configure_logging("wastecoach-scan", "WARNING", settings.log_json)
         mesh = Mesh(settings)
         url = await mesh.start(port=0)

@@ -7,7 +7,6 @@ import logging
 import socket
 from dataclasses import dataclass, field
 
-import uvicorn
 from faststream.rabbit import RabbitBroker
 
 import svc_auth.component
@@ -19,6 +18,7 @@ from consumers.rabbit_runner import build_broker
 from consumers.wiring import Workers, build_workers
 from edge.app import create_app
 from edge.clients import connect
+from edge.serving import EdgeServer
 from mesh.component import ServiceComponent
 from mesh.events import EventBus
 from mesh.jobs import InProcessBroker, Publisher, RetryPolicy
@@ -42,7 +42,7 @@ class Mesh:
     producer: RabbitBroker | None = None
     consumer: RabbitBroker | None = None
     workers: Workers | None = None
-    server: uvicorn.Server | None = None
+    server: EdgeServer | None = None
     serve_task: asyncio.Task[None] | None = None
     scheduler: asyncio.Task[None] | None = None
     wired: AllSettings | None = None
@@ -56,9 +56,16 @@ class Mesh:
         retry = RetryPolicy(settings.max_attempts, settings.retry_base_delay_s)
         publisher = self.publisher = await self._publisher(retry)
         self.components = [
-            svc_auth.component.build(settings),
+            svc_auth.component.build(settings, cache=cache(settings)),
             svc_users.component.build(settings),
-            svc_waste.component.build(settings, publisher=publisher, events=events, cache=cache(settings)),
+            svc_waste.component.build(
+                settings,
+                publisher=publisher,
+                events=events,
+                cache=cache(settings),
+                # The in-process queue dies with the process: re-drive what it held at start.
+                redrive_on_start=isinstance(publisher, InProcessBroker),
+            ),
             svc_coach.component.build(settings),
             svc_locations.component.build(settings),
         ]
@@ -108,8 +115,7 @@ class Mesh:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
-        config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="on")
-        self.server = uvicorn.Server(config)
+        self.server = EdgeServer(app, lifespan="on")
         self.serve_task = asyncio.create_task(self.server.serve(sockets=[sock]))
         while not self.server.started:
             if self.serve_task.done():

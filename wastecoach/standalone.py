@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 
-import uvicorn
-
 from edge.ratelimit import InProcessRateLimiter, RateLimiter, RedisRateLimiter
 from mesh.cache import Cache, InProcessCache, RedisCache
 from mesh.component import ServiceComponent, serve_forever, wait_for_signal
@@ -41,8 +39,11 @@ def build_component(
     name: str, settings: AllSettings, publisher=None, events: EventBus | None = None
 ) -> ServiceComponent:
     if name == "auth":
-        import svc_auth.component as module
-    elif name == "users":
+        import svc_auth.component as auth
+
+        # Started sign-ins wait in Redis: any replica takes the callback.
+        return auth.build(settings, cache=cache(settings))
+    if name == "users":
         import svc_users.component as module
     elif name == "coach":
         import svc_coach.component as module
@@ -97,16 +98,14 @@ async def serve_component(name: str, settings: AllSettings) -> None:
 async def _serve_edge(settings: AllSettings) -> None:
     from edge.app import create_app
     from edge.clients import connect
+    from edge.serving import EdgeServer
 
     if settings.metrics_port:
         start_ops_server(settings.metrics_port)
     app = create_app(
         settings, connect(settings), event_bus(settings), rate_limiter(settings), cache(settings)
     )
-    config = uvicorn.Config(
-        app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False
-    )
-    await uvicorn.Server(config).serve()
+    await EdgeServer(app, host=settings.http_host, port=settings.http_port).serve()
 
 
 async def consume_queue(queue: str, settings: AllSettings) -> None:

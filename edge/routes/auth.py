@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
-from edge import schemas
+from edge import errors, schemas
 from edge.deps import ClientsDep, SettingsDep
 from edge.errors import ApiError
 from mesh.identity import user_metadata
@@ -38,17 +38,45 @@ async def _signed_in(clients: ClientsDep, pair: auth_pb2.TokenPair) -> JSONRespo
     return JSONResponse(_tokens(pair).model_dump(), headers=NO_STORE)
 
 
-@router.get("/{provider}/authorize", response_model=schemas.AuthorizeStart)
+@router.get(
+    "/{provider}/authorize", response_model=schemas.AuthorizeStart, responses=errors.problem_responses(429)
+)
 async def authorize(
+    request: Request,
     provider: Provider,
     clients: ClientsDep,
+    settings: SettingsDep,
     redirect_uri: Annotated[
         str, Query(max_length=512, description="the app's deep link to land on; must be allow-listed")
     ] = "",
+    code_challenge: Annotated[
+        str,
+        Query(
+            max_length=128,
+            description="PKCE (RFC 7636), required with redirect_uri: base64url SHA-256 of the app's "
+            "code_verifier, which `POST /code/redeem` then needs",
+        ),
+    ] = "",
+    code_challenge_method: Annotated[str, Query(max_length=8, description="S256, the only method")] = "S256",
 ) -> schemas.AuthorizeStart:
     """Starts a provider sign-in: open `authorize_url` in a browser tab."""
+    # Anyone may call this without a token: limited per client address (the proxy's X-Forwarded-For
+    # where uvicorn trusts it, FORWARDED_ALLOW_IPS).
+    address = request.client.host if request.client else "unknown"
+    wait_s = await request.app.state.limiter.hit(f"authorize:{address}", settings.authorize_rate_per_minute)
+    if wait_s:
+        raise ApiError(
+            429,
+            "too many sign-ins started from this address; try again shortly",
+            headers={"Retry-After": str(wait_s)},
+        )
     reply = await clients.auth.Authorize(
-        auth_pb2.AuthorizeRequest(provider=provider, redirect_uri=redirect_uri)
+        auth_pb2.AuthorizeRequest(
+            provider=provider,
+            redirect_uri=redirect_uri,
+            code_challenge=code_challenge,
+            code_challenge_method=code_challenge_method if code_challenge else "",
+        )
     )
     return schemas.AuthorizeStart(authorize_url=reply.authorize_url, state=reply.state)
 
@@ -89,8 +117,11 @@ async def provider_token(provider: Provider, body: schemas.ProviderToken, client
 
 @router.post("/code/redeem", response_model=schemas.Tokens)
 async def redeem(body: schemas.RedeemRequest, clients: ClientsDep) -> Response:
-    """Trades the one-time code from the app's deep link for tokens (once, within a minute)."""
-    reply = await clients.auth.RedeemCode(auth_pb2.RedeemCodeRequest(code=body.code))
+    """Trades the one-time code from the app's deep link and the PKCE verifier of the sign-in's
+    `code_challenge` for tokens (once, within a minute; a wrong verifier spends the code)."""
+    reply = await clients.auth.RedeemCode(
+        auth_pb2.RedeemCodeRequest(code=body.code, code_verifier=body.code_verifier)
+    )
     return await _signed_in(clients, reply.tokens)
 
 

@@ -11,6 +11,7 @@ from edge import convert, schemas
 from edge.auth import Identity
 from edge.clients import Clients
 from edge.deps import ClientsDep, CurrentUser, Language, as_user
+from edge.schemas import NoNul
 from protos.wastecoach.coach.v1 import coach_pb2
 from protos.wastecoach.users.v1 import users_pb2
 from protos.wastecoach.waste.v1 import waste_pb2
@@ -42,7 +43,7 @@ async def search_items(
     user: CurrentUser,
     clients: ClientsDep,
     language: Language,
-    q: Annotated[str, Query(min_length=1, max_length=100)],
+    q: Annotated[str, Query(min_length=1, max_length=100), NoNul],
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
     region: Annotated[str, Query(pattern=r"^(\d{5})?$")] = "",
 ) -> schemas.ItemList:

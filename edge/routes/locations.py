@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from edge import convert, schemas
 from edge.deps import ClientsDep, CurrentUser
+from edge.schemas import NoNul
 from protos.wastecoach.locations.v1 import locations_pb2
 
 router = APIRouter(prefix="/api/v1/locations", tags=["locations"])
@@ -31,7 +32,7 @@ async def nearby(
 
 @router.get("/{location_id}", response_model=schemas.DropOff)
 async def get_location(
-    _: CurrentUser, clients: ClientsDep, location_id: Annotated[str, Path(max_length=128)]
+    _: CurrentUser, clients: ClientsDep, location_id: Annotated[str, Path(max_length=128), NoNul]
 ) -> schemas.DropOff:
     reply = await clients.locations.GetLocation(locations_pb2.GetLocationRequest(id=location_id))
     return convert.drop_off(reply.location, with_distance=False)

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from edge import convert, errors, schemas
 from edge.deps import ClientsDep, CurrentUser, Language, SettingsDep, as_user
 from edge.errors import ApiError
+from edge.schemas import NoNul
 from mesh.proto_time import from_timestamp
 from protos.wastecoach.users.v1 import users_pb2
 from protos.wastecoach.waste.v1 import waste_pb2
@@ -24,6 +25,12 @@ RETRY_AFTER_S = 1
 SSE_KEEPALIVE_S = 15.0
 # Without the event bus (Redis down) the stream re-reads the scan this often instead.
 SSE_POLL_S = 1.0
+# How soon a client reconnects after the server ended its stream for a shutdown.
+SSE_RETRY_MS = 1000
+# The largest body of this route (edge/body_gate.py): the photo (settings.max_upload_bytes, 15 MiB by
+# default), the other form fields and the multipart framing. Other routes take small JSON only.
+PHOTO_BODY_LIMIT = 15 * 1024 * 1024 + 64 * 1024
+ScanId = Annotated[str, Path(max_length=64), NoNul]
 
 
 def _etag(scan: waste_pb2.Scan) -> str:
@@ -50,7 +57,7 @@ async def create_scan(
     image_key: Annotated[str | None, Form(max_length=255)] = None,
     lat: Annotated[float | None, Form(ge=-90, le=90)] = None,
     lon: Annotated[float | None, Form(ge=-180, le=180)] = None,
-    hint: Annotated[str | None, Form(max_length=200)] = None,
+    hint: Annotated[str | None, Form(max_length=200), NoNul] = None,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)] = None,
 ) -> JSONResponse:
     wait_s = await request.app.state.limiter.hit(f"scan:{user.user_id}", settings.scan_rate_per_minute)
@@ -118,7 +125,7 @@ async def list_scans(
 
 @router.get("/{scan_id}", response_model=schemas.Scan, name="get_scan")
 async def get_scan(
-    scan_id: Annotated[str, Path(max_length=64)],
+    scan_id: ScanId,
     user: CurrentUser,
     clients: ClientsDep,
     if_none_match: Annotated[str | None, Header(alias="If-None-Match")] = None,
@@ -136,7 +143,7 @@ async def get_scan(
 
 @router.post("/{scan_id}/answer", response_model=schemas.Scan)
 async def answer_scan(
-    scan_id: Annotated[str, Path(max_length=64)],
+    scan_id: ScanId,
     body: schemas.AnswerRequest,
     user: CurrentUser,
     clients: ClientsDep,
@@ -165,6 +172,19 @@ async def answer_scan(
     )
 
 
+async def _next_event(incoming, draining: asyncio.Event) -> bool:
+    """Waits for the scan's next event or a shutdown; False when the keep-alive interval passed."""
+    getter = asyncio.ensure_future(incoming.get())
+    stopper = asyncio.ensure_future(draining.wait())
+    timeout = SSE_KEEPALIVE_S if incoming.live else SSE_POLL_S
+    done, pending = await asyncio.wait(
+        {getter, stopper}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+    )
+    for task in pending:
+        task.cancel()
+    return bool(done)
+
+
 @router.get(
     "/{scan_id}/events",
     response_class=StreamingResponse,
@@ -173,12 +193,17 @@ async def answer_scan(
     },
 )
 async def scan_events(
-    scan_id: Annotated[str, Path(max_length=64)], request: Request, user: CurrentUser, clients: ClientsDep
+    scan_id: ScanId, request: Request, user: CurrentUser, clients: ClientsDep
 ) -> StreamingResponse:
     """Server-sent events: one `status` event per transition (queued → processing → done|failed)."""
     metadata = as_user(user)
     first = await clients.waste.GetScan(waste_pb2.GetScanRequest(scan_id=scan_id), metadata=metadata)
     events = request.app.state.events
+
+    draining: asyncio.Event = request.app.state.draining
+    # A client resuming after a reconnect sends the last version it saw; it is not sent again.
+    resume = request.headers.get("last-event-id", "")
+    seen = int(resume) if resume.isdigit() and len(resume) < 19 else -1
 
     async def stream() -> AsyncIterator[str]:
         async with events.subscribe(f"scan:{scan_id}") as incoming:
@@ -186,21 +211,21 @@ async def scan_events(
             scan = (
                 await clients.waste.GetScan(waste_pb2.GetScanRequest(scan_id=scan_id), metadata=metadata)
             ).scan
-            last = -1
+            last = seen
             while True:
+                finished = convert.scan(scan).status in FINISHED
                 if scan.version != last:
                     last = scan.version
-                    payload = convert.scan(scan).model_dump(mode="json")
-                    data = json.dumps(payload, ensure_ascii=False)
+                    data = json.dumps(convert.scan(scan).model_dump(mode="json"), ensure_ascii=False)
                     yield f"id: {scan.version}\nevent: status\ndata: {data}\n\n"
-                    if payload["status"] in FINISHED:
-                        return
-                try:
-                    await asyncio.wait_for(
-                        incoming.get(), timeout=SSE_KEEPALIVE_S if incoming.live else SSE_POLL_S
-                    )
-                except TimeoutError:
+                if finished:
+                    return
+                if not await _next_event(incoming, draining):
                     yield ": keep-alive\n\n"
+                if draining.is_set():
+                    # The server is shutting down: end the stream and tell the client when to come back.
+                    yield f"retry: {SSE_RETRY_MS}\n\n"
+                    return
                 if await request.is_disconnected():
                     return
                 scan = (

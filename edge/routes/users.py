@@ -57,12 +57,14 @@ async def delete_me(
     if confirm != "DELETE":
         raise ApiError(422, "account deletion is irreversible: repeat the request with ?confirm=DELETE")
     metadata = as_user(user)
-    # Refuse the account's still-valid access tokens from now on (longer than their lifetime).
-    await request.app.state.cache.set(revoked_key(user.user_id), b"1", REVOKE_FOR_S)
-    # Scans and images first: if a later step fails the user can retry and nothing is orphaned.
+    # Each service tombstones the account before deleting its rows, and creates nothing for it
+    # again. Scans and images first; the profile last: while it stands, the edge still takes this
+    # token (even with the cache down), so a failed step can be retried and nothing is orphaned.
     await clients.waste.DeleteUserScans(waste_pb2.DeleteUserScansRequest(), metadata=metadata)
-    await clients.users.DeleteProfile(users_pb2.DeleteProfileRequest(), metadata=metadata)
     await clients.auth.DeleteAccount(auth_pb2.DeleteAccountRequest(), metadata=metadata)
+    await clients.users.DeleteProfile(users_pb2.DeleteProfileRequest(), metadata=metadata)
+    # The fast path that refuses the account's still-valid access tokens (longer than their lifetime).
+    await request.app.state.cache.set(revoked_key(user.user_id), b"1", REVOKE_FOR_S)
     return Response(status_code=204)
 
 

@@ -20,7 +20,12 @@ def fakes():
 
 
 def provider_settings(fakes: FakeProviders) -> dict:
-    settings: dict = {"oauth_redirect_uri": CALLBACK, "app_redirect_allowlist": [APP_REDIRECT]}
+    settings: dict = {
+        "oauth_redirect_uri": CALLBACK,
+        "app_redirect_allowlist": [APP_REDIRECT],
+        # Every test signs in from the same address, many times a minute (the limit has its own test).
+        "authorize_rate_per_minute": 100_000,
+    }
     for name, fake in fakes.all.items():
         settings.update(
             {
@@ -35,7 +40,7 @@ def provider_settings(fakes: FakeProviders) -> dict:
 
 
 @pytest.fixture
-async def auth_env(data_dir, fakes):
+async def auth_env(data_dir, fakes, edge_backends):
     settings = AllSettings(data_dir=data_dir, **provider_settings(fakes))
-    async with edge_stack(settings) as env:
+    async with edge_stack(settings, edge_backends) as env:
         yield env

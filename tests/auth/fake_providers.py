@@ -64,6 +64,8 @@ class FakeProvider:
     token_requests: list[dict[str, str]] = field(default_factory=list)
     # Token-introspection calls: method, whether an Authorization header came, the access_token param.
     tokeninfo_requests: list[dict[str, str]] = field(default_factory=list)
+    # An outage of the provider's APIs (token, user-info, introspection): each answers 503.
+    down: bool = False
 
     def sign_in_as(self, user_info: dict[str, Any]) -> None:
         """The person who will consent at the next authorize request (the user-info JSON)."""
@@ -271,18 +273,27 @@ TOKEN_INFO = {
 }
 
 
+def _unless_down(fake: FakeProvider, endpoint):
+    async def api(request: Request) -> Response:
+        if fake.down:
+            return PlainTextResponse("<html>503 Service Temporarily Unavailable</html>", status_code=503)
+        return await endpoint(request)
+
+    return api
+
+
 def _app(fakes: dict[str, FakeProvider]) -> Starlette:
     mounts = []
     for name, fake in fakes.items():
         authorize, token, userinfo = PATHS[name]
         routes = [
             Route(authorize, _authorize(fake), methods=["GET"]),
-            Route(token, _token(fake), methods=["POST"]),
-            Route(userinfo, _userinfo(fake), methods=["GET", "POST"]),
+            Route(token, _unless_down(fake, _token(fake)), methods=["POST"]),
+            Route(userinfo, _unless_down(fake, _userinfo(fake)), methods=["GET", "POST"]),
         ]
         if name in TOKEN_INFO:
             path, endpoint, methods = TOKEN_INFO[name]
-            routes.append(Route(path, endpoint(fake), methods=methods))
+            routes.append(Route(path, _unless_down(fake, endpoint(fake)), methods=methods))
         mounts.append(Mount(f"/{name}", routes=routes))
     return Starlette(routes=mounts)
 

@@ -1,25 +1,17 @@
 """Deleting an account leaves no row and no image of that person in any service, and kills its tokens."""
 
-import sqlite3
 from urllib.parse import parse_qs, urlsplit
 
 from jose import jwt
 
 from tests.auth.conftest import APP_REDIRECT
-from tests.auth.signin import USERS, bearer, consent, sign_in
+from tests.auth.signin import APP_VERIFIER, USERS, bearer, consent, sign_in
 from tests.services.test_waste_servicer import jpeg
 
 
-def _rows_mentioning(data_dir, needle: str) -> list[str]:
-    found = []
-    for db_file in sorted(data_dir.glob("*.sqlite3")):
-        with sqlite3.connect(db_file) as db:
-            tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-            for table in tables:
-                for row in db.execute(f'SELECT * FROM "{table}"'):
-                    if needle in repr(row):
-                        found.append(f"{db_file.name}:{table}:{row!r}")
-    return found
+async def _rows_mentioning(env, needle: str) -> list[str]:
+    tables = await env.all_rows()
+    return [f"{table}:{row!r}" for table, rows in tables.items() for row in rows if needle in repr(row)]
 
 
 async def test_deletion_leaves_nothing_of_the_user(auth_env, fakes):
@@ -47,12 +39,12 @@ async def test_deletion_leaves_nothing_of_the_user(auth_env, fakes):
     other_scan = (
         await env.http.post("/api/v1/scans", headers=other, files={"image": ("p.jpg", jpeg(), "image/jpeg")})
     ).json()["scan_id"]
-    assert _rows_mentioning(env.settings.data_dir, user_id)  # the probe does see the user before
+    assert await _rows_mentioning(env, user_id)  # the probe does see the user before
 
     gone = await env.http.delete("/api/v1/users/me", headers=headers, params={"confirm": "DELETE"})
     assert gone.status_code == 204
 
-    assert _rows_mentioning(env.settings.data_dir, user_id) == []
+    assert await _rows_mentioning(env, user_id) == []
     leftovers = [p for p in env.settings.images_dir.rglob("*") if user_id in str(p) or p.stem in scan_ids]
     assert leftovers == []
     assert [p.stem for p in env.settings.images_dir.rglob("*") if p.is_file()] == [other_scan]
@@ -60,7 +52,10 @@ async def test_deletion_leaves_nothing_of_the_user(auth_env, fakes):
         "/api/v1/auth/token/refresh", json={"refresh_token": tokens["refresh_token"]}
     )
     assert refresh.status_code == 401
-    assert (await env.http.post("/api/v1/auth/code/redeem", json={"code": one_time})).status_code == 401
+    redeemed = await env.http.post(
+        "/api/v1/auth/code/redeem", json={"code": one_time, "code_verifier": APP_VERIFIER}
+    )
+    assert redeemed.status_code == 401
     # Signing in again starts from nothing: a new user without history.
     fresh = (await sign_in(env, fakes, "google")).json()
     assert jwt.get_unverified_claims(fresh["access_token"])["sub"] != user_id

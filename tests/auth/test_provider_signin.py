@@ -1,15 +1,16 @@
 """Sign-in with Kakao, Naver and Google through the edge, against spec-faithful fake providers."""
 
-import sqlite3
+import os
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 from jose import jwt
 
 from svc_auth import domain
 from svc_auth.providers import ProviderRefused
 from tests.auth.conftest import APP_REDIRECT, GOOGLE_ANDROID_CLIENT, OTHER_APP, provider_settings
-from tests.auth.signin import USERS, bearer, consent, sign_in
+from tests.auth.signin import APP_CHALLENGE, APP_VERIFIER, USERS, bearer, consent, sign_in
 from tests.edge_stack import edge_stack
 from wastecoach.settings import AllSettings
 
@@ -17,9 +18,8 @@ PROBLEM = "application/problem+json"
 PROVIDERS = ["kakao", "naver", "google"]
 
 
-def _accounts(env, provider: str | None = None) -> list[tuple]:
-    with sqlite3.connect(env.settings.data_dir / "auth.sqlite3") as db:
-        rows = db.execute("SELECT user_id, provider, provider_user_id FROM auth_accounts").fetchall()
+async def _accounts(env, provider: str | None = None) -> list[tuple]:
+    rows = await env.rows("auth", "SELECT user_id, provider, provider_user_id FROM auth_accounts")
     return [r for r in rows if provider is None or r[1] == provider]
 
 
@@ -46,7 +46,7 @@ async def test_full_sign_in_ends_with_tokens_and_one_account(auth_env, fakes, pr
 
     again = await sign_in(auth_env, fakes, provider)
     assert again.status_code == 200 and _sub(again.json()) == _sub(tokens)
-    assert len(_accounts(auth_env, provider)) == 1
+    assert len(await _accounts(auth_env, provider)) == 1
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
@@ -74,7 +74,7 @@ async def test_pkce_verifier_must_match_the_challenge(auth_env, fakes):
     fakes.kakao.grants[query["code"]].challenge = "A" * 43  # as if the code was started by someone else
     reply = await auth_env.http.get("/api/v1/auth/kakao/callback", params=query)
     _assert_problem(reply, 401)
-    assert _accounts(auth_env) == []
+    assert await _accounts(auth_env) == []
 
 
 async def test_a_code_the_provider_does_not_know_is_refused(auth_env, fakes):
@@ -115,16 +115,12 @@ async def test_expired_state_is_refused(data_dir, fakes):
         _assert_problem(await env.http.get("/api/v1/auth/google/callback", params=query), 401)
 
 
-async def test_state_is_stored_hashed_with_expiry(auth_env):
-    start = (await auth_env.http.get("/api/v1/auth/google/authorize")).json()
-    with sqlite3.connect(auth_env.settings.data_dir / "auth.sqlite3") as db:
-        rows = db.execute(
-            "SELECT state_hash, provider, redirect_uri, expires_at FROM auth_oauth_states"
-        ).fetchall()
-    assert [(r[0], r[1], r[2]) for r in rows] == [
-        (domain.hash_secret(start["state"]), "google", auth_env.settings.redirect_uri_for("google"))
-    ]
-    assert start["state"] not in str(rows)
+async def test_starting_a_sign_in_writes_no_database_row(auth_env):
+    # Anyone may start sign-ins without a token: the state waits in the cache, which forgets it.
+    before = await auth_env.all_rows()
+    for _ in range(20):
+        assert (await auth_env.http.get("/api/v1/auth/google/authorize")).status_code == 200
+    assert await auth_env.all_rows() == before
 
 
 async def test_app_redirect_gets_a_one_time_code(auth_env, fakes):
@@ -134,15 +130,74 @@ async def test_app_redirect_gets_a_one_time_code(auth_env, fakes):
     target = urlsplit(reply.headers["location"])
     assert f"{target.scheme}://{target.netloc}{target.path}" == APP_REDIRECT
     code = parse_qs(target.query)["code"][0]
-    with sqlite3.connect(auth_env.settings.data_dir / "auth.sqlite3") as db:
-        stored = db.execute("SELECT code_hash FROM auth_one_time_codes").fetchall()
+    stored = await auth_env.rows("auth", "SELECT code_hash FROM auth_one_time_codes")
     assert stored == [(domain.hash_secret(code),)]
-    tokens = await auth_env.http.post("/api/v1/auth/code/redeem", json={"code": code})
+    redeem = {"code": code, "code_verifier": APP_VERIFIER}
+    tokens = await auth_env.http.post("/api/v1/auth/code/redeem", json=redeem)
     assert tokens.status_code == 200, tokens.text
     me = await auth_env.http.get("/api/v1/users/me", headers=bearer(tokens.json()))
     assert me.status_code == 200 and me.json()["nickname"] == "민지"
-    _assert_problem(await auth_env.http.post("/api/v1/auth/code/redeem", json={"code": code}), 401)
-    _assert_problem(await auth_env.http.post("/api/v1/auth/code/redeem", json={"code": "guess"}), 401)
+    _assert_problem(await auth_env.http.post("/api/v1/auth/code/redeem", json=redeem), 401)
+    _assert_problem(
+        await auth_env.http.post("/api/v1/auth/code/redeem", json={**redeem, "code": "guess"}), 401
+    )
+
+
+async def test_a_one_time_code_is_redeemed_only_with_the_apps_pkce_verifier(auth_env, fakes):
+    async def parked_code() -> str:
+        query = await consent(auth_env, fakes, "google", USERS["google"], redirect_uri=APP_REDIRECT)
+        reply = await auth_env.http.get("/api/v1/auth/google/callback", params=query)
+        assert reply.status_code == 302, reply.text
+        return parse_qs(urlsplit(reply.headers["location"]).query)["code"][0]
+
+    # An app that caught the deep link (same scheme) or a code pushed into a victim's app: the
+    # verifier is not theirs. A wrong one spends the code, so it cannot be guessed at.
+    code = await parked_code()
+    stranger = {"code": code, "code_verifier": "x" * 43}
+    _assert_problem(await auth_env.http.post("/api/v1/auth/code/redeem", json=stranger), 401)
+    mine = {"code": code, "code_verifier": APP_VERIFIER}
+    _assert_problem(await auth_env.http.post("/api/v1/auth/code/redeem", json=mine), 401)
+    without = await auth_env.http.post("/api/v1/auth/code/redeem", json={"code": await parked_code()})
+    _assert_problem(without, 422)
+    good = {"code": await parked_code(), "code_verifier": APP_VERIFIER}
+    assert (await auth_env.http.post("/api/v1/auth/code/redeem", json=good)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "pkce",
+    [{}, {"code_challenge": APP_CHALLENGE, "code_challenge_method": "plain"}, {"code_challenge": "short"}],
+)
+async def test_a_deep_link_sign_in_needs_an_s256_challenge(auth_env, pkce):
+    reply = await auth_env.http.get(
+        "/api/v1/auth/kakao/authorize", params={"redirect_uri": APP_REDIRECT, **pkce}
+    )
+    _assert_problem(reply, 422)
+    # Without a deep link the callback answers with tokens: no code, no challenge to bind.
+    reply = await auth_env.http.get("/api/v1/auth/kakao/authorize", params={"code_challenge": APP_CHALLENGE})
+    _assert_problem(reply, 422)
+
+
+async def test_starting_sign_ins_is_limited_per_client_address(data_dir, fakes, edge_backends):
+    settings = AllSettings(data_dir=data_dir, **{**provider_settings(fakes), "authorize_rate_per_minute": 3})
+    async with edge_stack(settings, edge_backends) as env:
+        app = env.http._transport.app
+
+        def from_address(address: str) -> httpx.AsyncClient:
+            transport = httpx.ASGITransport(app=app, client=(address, 50000))
+            return httpx.AsyncClient(transport=transport, base_url="http://edge")
+
+        # Fresh addresses: the production limiter's counters live in the shared Redis.
+        crowd, neighbour = ("10." + ".".join(str(b) for b in os.urandom(3)) for _ in range(2))
+        async with from_address(crowd) as http:
+            for _ in range(3):
+                assert (await http.get("/api/v1/auth/google/authorize")).status_code == 200
+            refused = await http.get("/api/v1/auth/google/authorize")
+            _assert_problem(refused, 429)
+            assert int(refused.headers["retry-after"]) >= 1
+            async with from_address(neighbour) as other:
+                assert (await other.get("/api/v1/auth/google/authorize")).status_code == 200
+            env.clock.now += 60  # the next minute
+            assert (await http.get("/api/v1/auth/google/authorize")).status_code == 200
 
 
 async def test_expired_one_time_code_is_refused(data_dir, fakes):
@@ -151,7 +206,8 @@ async def test_expired_one_time_code_is_refused(data_dir, fakes):
         query = await consent(env, fakes, "google", USERS["google"], redirect_uri=APP_REDIRECT)
         reply = await env.http.get("/api/v1/auth/google/callback", params=query)
         code = parse_qs(urlsplit(reply.headers["location"]).query)["code"][0]
-        _assert_problem(await env.http.post("/api/v1/auth/code/redeem", json={"code": code}), 401)
+        redeem = {"code": code, "code_verifier": APP_VERIFIER}
+        _assert_problem(await env.http.post("/api/v1/auth/code/redeem", json=redeem), 401)
 
 
 @pytest.mark.parametrize(
@@ -211,7 +267,7 @@ async def test_sdk_token_issued_to_another_app_is_refused(auth_env, fakes, provi
     reply = await auth_env.http.post(f"/api/v1/auth/{provider}/token", json={"access_token": token})
     _assert_problem(reply, 401)
     assert "another app" in reply.json()["detail"]
-    assert _accounts(auth_env) == []
+    assert await _accounts(auth_env) == []
 
 
 async def test_sdk_token_introspected_for_another_user_is_refused(fakes, monkeypatch):
@@ -247,7 +303,7 @@ async def test_sdk_sign_in_without_our_app_id_is_not_configured(data_dir, fakes)
         reply = await env.http.post("/api/v1/auth/kakao/token", json={"access_token": token})
         _assert_problem(reply, 409)
         assert reply.json()["detail"].startswith("kakao SDK sign-in not configured")
-        assert _accounts(env) == []
+        assert await _accounts(env) == []
         # The browser flow does not depend on it.
         assert (await sign_in(env, fakes, "kakao")).status_code == 200
 
@@ -257,7 +313,7 @@ async def test_naver_sdk_tokens_are_refused_unless_opted_in(auth_env, fakes, tmp
     reply = await auth_env.http.post("/api/v1/auth/naver/token", json={"access_token": token})
     _assert_problem(reply, 409)
     assert reply.json()["detail"].startswith("naver SDK sign-in not configured")
-    assert _accounts(auth_env) == []
+    assert await _accounts(auth_env) == []
     assert (await sign_in(auth_env, fakes, "naver")).status_code == 200  # the code flow remains
 
     settings = AllSettings(
@@ -287,4 +343,4 @@ async def test_accounts_link_only_through_verified_email(auth_env, fakes):
     assert _sub((await sign_in(auth_env, fakes, "kakao", unverified)).json()) != google
     stolen = {"sub": "2", "email": "minji@example.kr", "email_verified": "false", "name": "m"}
     assert _sub((await sign_in(auth_env, fakes, "google", stolen)).json()) != google
-    assert len({row[0] for row in _accounts(auth_env)}) == 4
+    assert len({row[0] for row in await _accounts(auth_env)}) == 4

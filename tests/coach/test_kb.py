@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import jsonschema
 import pytest
 import yaml
 
@@ -93,7 +94,6 @@ def test_greasy_pizza_box_and_stained_cup_noodle_switch_to_general(kb):
 
 
 def test_files_match_the_json_schema_also_by_the_reference_validator():
-    jsonschema = pytest.importorskip("jsonschema")
     schema = json.loads((knowledge.KNOWLEDGE_DIR / "schema.json").read_text(encoding="utf-8"))
     d = knowledge.KNOWLEDGE_DIR
     pairs = [(d / "categories.yaml", "categories_file"), (d / "regions.yaml", "regions_file")]

@@ -94,5 +94,67 @@ async def test_refresh_and_logout_over_rest(edge_env):
         "/api/v1/auth/token/refresh", json={"refresh_token": login["refresh_token"]}
     )
     assert reused.status_code == 401 and reused.headers["content-type"].startswith(PROBLEM)
-    out = await edge_env.http.post("/api/v1/auth/logout", json={"refresh_token": new.json()["refresh_token"]})
+    # The reuse revoked the whole family: the token the refresh gave is dead too.
+    stolen = await edge_env.http.post(
+        "/api/v1/auth/token/refresh", json={"refresh_token": new.json()["refresh_token"]}
+    )
+    assert stolen.status_code == 401 and stolen.headers["content-type"].startswith(PROBLEM)
+
+    again = (await edge_env.http.post("/api/v1/auth/dev/login", json={"nickname": "r"})).json()
+    rotated = await edge_env.http.post(
+        "/api/v1/auth/token/refresh", json={"refresh_token": again["refresh_token"]}
+    )
+    assert rotated.status_code == 200
+    out = await edge_env.http.post(
+        "/api/v1/auth/logout", json={"refresh_token": rotated.json()["refresh_token"]}
+    )
     assert out.status_code == 204
+    after = await edge_env.http.post(
+        "/api/v1/auth/token/refresh", json={"refresh_token": rotated.json()["refresh_token"]}
+    )
+    assert after.status_code == 401 and after.headers["content-type"].startswith(PROBLEM)
+
+
+def _signed(key, **claims) -> str:
+    return jwt.encode(claims, key.private_pem, algorithm="ES256", headers={"kid": key.kid})
+
+
+def _claims(now: datetime, **changes) -> dict:
+    base = {
+        "iss": domain.ISSUER,
+        "aud": domain.AUDIENCE,
+        "sub": "u-skew",
+        "nickname": "skew",
+        "iat": int(now.timestamp()),
+        "nbf": int(now.timestamp()),
+        "exp": int((now + domain.ACCESS_TTL).timestamp()),
+    }
+    return {k: v for k, v in {**base, **changes}.items() if v is not None}
+
+
+async def test_clock_skew_up_to_30_s_is_tolerated_and_no_more(edge_env):
+    key = domain.new_signing_key(datetime.now(UTC))
+    await _install_key(edge_env, key)
+    now = datetime.now(UTC)
+    # Signed by a svc_auth whose clock runs 2 s ahead of the edge's: nbf and iat lie in the future.
+    ahead = domain.issue(domain.Account("u-ahead", "dev", "a", "ahead"), key, now + timedelta(seconds=2))
+    reply = await edge_env.http.get(
+        "/api/v1/users/me", headers={"Authorization": f"Bearer {ahead.access_token}"}
+    )
+    assert reply.status_code == 200, reply.text
+    just_expired = _signed(key, **_claims(now, sub="u-late", exp=int(now.timestamp()) - 5))
+    reply = await edge_env.http.get("/api/v1/users/me", headers={"Authorization": f"Bearer {just_expired}"})
+    assert reply.status_code == 200, reply.text
+    minute = int(timedelta(minutes=1).total_seconds())
+    await _assert_401(edge_env, _signed(key, **_claims(now, nbf=int(now.timestamp()) + minute)))
+    await _assert_401(edge_env, _signed(key, **_claims(now, iat=int(now.timestamp()) + minute)))
+    await _assert_401(edge_env, _signed(key, **_claims(now, exp=int(now.timestamp()) - minute)))
+
+
+async def test_tokens_without_an_audience_or_other_claims_are_refused(edge_env):
+    key = domain.new_signing_key(datetime.now(UTC))
+    await _install_key(edge_env, key)
+    now = datetime.now(UTC)
+    for missing in ("aud", "iss", "iat", "nbf", "exp"):
+        await _assert_401(edge_env, _signed(key, **_claims(now, **{missing: None})))
+    await _assert_401(edge_env, _signed(key, **_claims(now, aud="another-app")))

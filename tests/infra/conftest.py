@@ -83,8 +83,20 @@ class Rendered:
         )
 
 
+# What a production install must give the chart-managed Secret (the chart refuses to render without).
+PRODUCTION_SECRETS = (
+    "--set",
+    "secrets.values.WASTECOACH_DATABASE_URL=postgresql+asyncpg://wastecoach@db.internal/wastecoach",
+    "--set",
+    "secrets.values.WASTECOACH_REDIS_URL=redis://redis.internal:6379/0",
+    "--set",
+    "secrets.values.WASTECOACH_RABBIT_URL=amqp://wastecoach@rabbitmq.internal:5672/",
+)
+
+
 def render(*args: str, release: str = "wastecoach", namespace: str = "wastecoach") -> Rendered:
-    out = run([tool("helm"), "template", release, str(CHART), "--namespace", namespace, *args]).stdout
+    command = [tool("helm"), "template", release, str(CHART), "--namespace", namespace]
+    out = run([*command, *PRODUCTION_SECRETS, *args]).stdout
     docs: list[dict[str, Any]] = []
     sources: list[str] = []
     for chunk in out.split("\n---\n"):

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from .conftest import CHART, REPO, Rendered, checkov, render, run, tool
+from .conftest import CHART, PRODUCTION_SECRETS, REPO, Rendered, checkov, render, run, tool
 
 GRPC_PORTS = {"auth": 50051, "users": 50052, "waste": 50053, "coach": 50054, "locations": 50055}
 CONSUMERS = {
@@ -46,7 +46,7 @@ def component_of(doc: dict[str, Any]) -> str:
 
 
 def test_helm_lint_strict() -> None:
-    run([tool("helm"), "lint", "--strict", str(CHART)])
+    run([tool("helm"), "lint", "--strict", str(CHART), *PRODUCTION_SECRETS])
 
 
 VARIANTS = {
@@ -281,7 +281,16 @@ def test_hpa_cpu_for_services_queue_depth_for_consumers(rendered: Rendered) -> N
 
 def test_scheduler_cannot_be_scaled_out() -> None:
     proc = run(
-        [tool("helm"), "template", "x", str(CHART), "--set", "components.scheduler.replicas=2"], check=False
+        [
+            tool("helm"),
+            "template",
+            "x",
+            str(CHART),
+            *PRODUCTION_SECRETS,
+            "--set",
+            "components.scheduler.replicas=2",
+        ],
+        check=False,
     )
     assert proc.returncode != 0 and "single replica" in proc.stderr
 
@@ -345,6 +354,49 @@ def test_ingress_routes_api_and_healthz_to_edge(rendered: Rendered) -> None:
     for p in paths.values():
         assert p["backend"]["service"] == {"name": "wastecoach-edge", "port": {"name": "http"}}
     assert ing["spec"]["tls"][0]["hosts"] == [rule["host"]]
+
+
+def _nginx_size(value: str) -> int:
+    """nginx sizes: bytes, or k/m/g in units of 1024."""
+    units = {"k": 1024, "m": 1024**2, "g": 1024**3}
+    unit = value[-1].lower()
+    return int(value[:-1]) * units[unit] if unit in units else int(value)
+
+
+def test_one_upload_limit_the_ingress_passes_every_photo_the_app_takes(rendered: Rendered) -> None:
+    import httpx
+
+    from edge.settings import EdgeSettings
+    from svc_waste.domain import MAX_HINT, MAX_IMAGE_BYTES
+
+    app_limit = EdgeSettings.model_fields["max_upload_bytes"].default
+    assert app_limit == MAX_IMAGE_BYTES == 15 * 1024**2
+    (ing,) = rendered.kind("Ingress")
+    body_limit = _nginx_size(ing["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-body-size"])
+    # The largest scan the app accepts, as the app sends it: nginx must not answer it with its own 413.
+    largest = httpx.Request(
+        "POST",
+        "https://api.wastecoach.example/api/v1/scans",
+        files={"image": ("photo.jpg", b"\xff" * app_limit, "image/jpeg")},
+        data={"lat": "-33.8688197", "lon": "-151.2092955", "hint": "컵" * MAX_HINT},
+    )
+    assert int(largest.headers["content-length"]) <= body_limit
+    # ... and nothing much larger: beyond the photo limit the app refuses anyway.
+    assert body_limit <= app_limit + 1024**2
+
+
+def test_production_secrets_are_required() -> None:
+    command = [tool("helm"), "template", "x", str(CHART)]
+    missing = run(command, check=False)
+    assert missing.returncode != 0
+    assert "secrets.values.WASTECOACH_DATABASE_URL is required in production" in missing.stderr
+    for key in ("WASTECOACH_DATABASE_URL", "WASTECOACH_REDIS_URL", "WASTECOACH_RABBIT_URL"):
+        # The other two given, this one empty (a later --set wins).
+        proc = run([*command, *PRODUCTION_SECRETS, "--set", f"secrets.values.{key}="], check=False)
+        assert proc.returncode != 0 and f"secrets.values.{key} is required" in proc.stderr, key
+    # An existing Secret is the operator's to fill; outside production the embedded backends may run.
+    assert run([*command, "--set", "secrets.existingSecret=ops-managed"]).returncode == 0
+    assert run([*command, "--set", "config.env=development"]).returncode == 0
 
 
 def test_service_account_does_not_mount_a_token(rendered: Rendered) -> None:
@@ -449,7 +501,9 @@ def test_values_parse_and_chart_metadata() -> None:
     ],
 )
 def test_values_schema_rejects_mistakes(setting: str, message: str) -> None:
-    proc = run([tool("helm"), "template", "x", str(CHART), "--set", setting], check=False)
+    proc = run(
+        [tool("helm"), "template", "x", str(CHART), *PRODUCTION_SECRETS, "--set", setting], check=False
+    )
     assert proc.returncode != 0 and message in proc.stderr, proc.stderr[-2000:]
 
 

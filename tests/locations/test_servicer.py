@@ -13,14 +13,30 @@ from protos.wastecoach.locations.v1 import locations_pb2 as pb
 from protos.wastecoach.locations.v1 import locations_pb2_grpc
 from svc_locations.component import build
 from svc_locations.settings import LocationsSettings
+from tests.conftest import create_pg_database, drop_pg_database
+
+
+@pytest.fixture(scope="module")
+async def servicer_pg_url() -> AsyncIterator[str]:
+    """A database of this module's own: the others here empty theirs or fill it with random points."""
+    name, url = await create_pg_database("wc_loc_svc")
+    yield url
+    await drop_pg_database(name)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    """The nearest search has one query per backend: each servicer test runs on both."""
+    return request.getfixturevalue("servicer_pg_url") if request.param == "postgres" else None
 
 
 @pytest.fixture(scope="module")
 async def stub(
-    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path_factory: pytest.TempPathFactory, database_url: str | None
 ) -> AsyncIterator[locations_pb2_grpc.LocationsServiceStub]:
     # Plain MeshSettings, as the shared runner passes them; the data folder beside the checkout is found.
-    comp = build(MeshSettings(data_dir=tmp_path_factory.mktemp("svc"), env="test"))
+    settings = MeshSettings(data_dir=tmp_path_factory.mktemp("svc"), env="test", database_url=database_url)
+    comp = build(settings)
     await comp.migrate()
     server = await comp.start("127.0.0.1", 0)
     channel = grpc.aio.insecure_channel(f"127.0.0.1:{server.port}")

@@ -4,9 +4,9 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import httpx
+import pytest
 
 
 def test_up_serves_and_stops(tmp_path):
@@ -26,6 +26,10 @@ def test_up_serves_and_stops(tmp_path):
         assert (tmp_path / "data" / "waste.sqlite3").exists()
     finally:
         proc.send_signal(signal.SIGTERM)
-        started = time.monotonic()
-        code = proc.wait(timeout=30)
-    assert code == 0 and time.monotonic() - started < 30
+        try:
+            code = proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            pytest.fail("`wastecoach up` was still running 30 s after SIGTERM")
+    assert code == 0  # a clean stop, not a crash on the way out

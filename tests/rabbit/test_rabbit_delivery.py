@@ -23,6 +23,16 @@ async def _wait(predicate, limit_s=15.0):
         await asyncio.sleep(0.05)
 
 
+async def _eventually(check, limit_s=15.0):
+    """The first truthy result of an async check, polled until the limit."""
+    deadline = asyncio.get_running_loop().time() + limit_s
+    while not (result := await check()):
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.05)
+    return result
+
+
 async def test_backlog_is_consumed_highest_priority_first(rabbit_vhost_url):
     producer, publisher = await _publisher(rabbit_vhost_url)
     order = [3, 9, 1, 10, 5, 7]
@@ -61,8 +71,8 @@ async def test_failing_job_is_retried_then_dead_lettered_and_replayable(rabbit_v
     try:
         await publisher.publish("q.ai", {"scan_id": "s1"}, message_id="job-1")
         await _wait(lambda: len(attempts) == 3)
-        await asyncio.sleep(0.3)
-        letters = await list_dead_letters(rabbit_vhost_url)
+        # The third failure's dead letter is published after the handler returned: wait for it.
+        letters = await _eventually(lambda: list_dead_letters(rabbit_vhost_url))
         assert len(letters) == 1
         letter = letters[0]
         assert letter["message_id"] == "job-1" and letter["queue"] == "q.ai" and letter["attempts"] == 3

@@ -1,10 +1,11 @@
 """Repositories on both backends. Ids are unique per test, so tests never share state."""
 
+import sqlite3
 import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-import pytest
+import asyncpg
 
 import svc_auth.component
 import svc_users.component
@@ -42,7 +43,7 @@ async def test_users_repo(sessions_for):
     assert [e.scan_id for e in rest] == [f"{user}-0"]
     times, counts = await repo.scan_times_and_counts(user)
     assert len(times) == 3 and counts == {"glass": 3}
-    await repo.delete_user(user)
+    await repo.delete_user(user, NOW)
     assert await repo.get_profile(user) is None
     assert await repo.list_history(user, None, 10) == []
 
@@ -89,6 +90,9 @@ async def test_waste_repo(sessions_for):
     assert created and stored == scan
     dup, created = await repo.create(replace(scan, id=uid()))
     assert not created and dup.id == scan.id
+    # The key is the user's own: another user's scan under the same key is a scan of its own.
+    theirs, created = await repo.create(replace(scan, id=uid(), user_id=uid()))
+    assert created and theirs.id != scan.id
     no_key = replace(scan, id=uid(), idempotency_key=None, created_at=NOW + timedelta(seconds=1))
     assert (await repo.create(no_key))[1]
     assert (await repo.create(replace(no_key, id=uid(), created_at=NOW + timedelta(seconds=2))))[1]
@@ -125,31 +129,22 @@ async def test_auth_repo(sessions_for):
     assert not await repo.mark_used(tokens.refresh_hash, NOW)  # only one concurrent refresh wins
     await repo.revoke_family(tokens.family_id, NOW)
     assert (await repo.get_refresh(tokens.refresh_hash)).revoked_at is not None
-    await repo.delete_user(account.user_id)
+    await repo.delete_user(account.user_id, NOW)
     assert await repo.find_account("dev", account.provider_user_id) is None
 
 
-async def test_auth_repo_sign_in_state(sessions_for):
+async def test_auth_repo_codes_and_accounts(sessions_for):
     repo = AuthRepo(await sessions_for(svc_auth.component.MIGRATIONS, "alembic_version_auth"))
-    state, pending = flow.start("kakao", "https://cb", "app://x", True, NOW, timedelta(minutes=10))
-    await repo.save_pending(pending, NOW)
-    assert await repo.take_pending(auth_domain.hash_secret(state)) == pending
-    assert await repo.take_pending(auth_domain.hash_secret(state)) is None  # consumed
-    stale_state, stale = flow.start("naver", "https://cb", "", False, NOW, timedelta(seconds=1))
-    await repo.save_pending(stale, NOW)
-    await repo.save_pending(
-        flow.start("google", "https://cb", "", True, NOW, timedelta(hours=1))[1], NOW + timedelta(minutes=1)
-    )
-    assert await repo.take_pending(auth_domain.hash_secret(stale_state)) is None  # swept on the next save
-
     user_id = uid()
-    code, record = flow.new_code(user_id, NOW, timedelta(minutes=1))
+    code, record = flow.new_code(
+        user_id, NOW, timedelta(minutes=1), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+    )
     await repo.save_code(record, NOW)
     assert await repo.take_code(auth_domain.hash_secret(code)) == record
     assert await repo.take_code(auth_domain.hash_secret(code)) is None
     code, record = flow.new_code(user_id, NOW, timedelta(minutes=1))
     await repo.save_code(record, NOW)
-    await repo.delete_user(user_id)
+    await repo.delete_user(user_id, NOW)
     assert await repo.take_code(auth_domain.hash_secret(code)) is None
 
     email = f"{uid()}@Example.kr"
@@ -168,9 +163,21 @@ async def test_auth_repo_sign_in_state(sessions_for):
     assert key.kid not in {k.kid for k in await repo.keys()}
 
 
-@pytest.mark.parametrize("n", [1])
-def test_backends_are_parametrized(n, db_url):
-    assert db_url.startswith(("sqlite", "postgresql"))
+async def test_each_backend_is_the_database_it_names(request, db_url, sessions_for, tmp_path):
+    """What a repository writes lands in the named backend: PostgreSQL is never quietly SQLite."""
+    repo = UsersRepo(await sessions_for(svc_users.component.MIGRATIONS, "alembic_version_users"))
+    user = uid()
+    await repo.ensure_profile(user, "probe", NOW)
+    sql = "SELECT count(*) FROM user_profiles WHERE user_id = "
+    if request.node.callspec.params["db_url"] == "postgres":
+        connection = await asyncpg.connect(db_url.replace("postgresql+asyncpg://", "postgresql://"))
+        try:
+            assert await connection.fetchval(sql + "$1", user) == 1
+        finally:
+            await connection.close()
+    else:
+        with sqlite3.connect(tmp_path / "repo.sqlite3") as db:
+            assert db.execute(sql + "?", (user,)).fetchone() == (1,)
 
 
 async def test_waste_repo_expiry_and_reclassification_queries(sessions_for):

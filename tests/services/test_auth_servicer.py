@@ -37,8 +37,9 @@ async def test_refresh_rotates_and_reuse_revokes_the_family(stub):
 async def test_logout_revokes(stub):
     tokens = (await stub.DevLogin(pb.DevLoginRequest(nickname="leaver"))).tokens
     await stub.Logout(pb.LogoutRequest(refresh_token=tokens.refresh_token))
-    with pytest.raises(grpc.aio.AioRpcError):
+    with pytest.raises(grpc.aio.AioRpcError) as err:
         await stub.RefreshToken(pb.RefreshTokenRequest(refresh_token=tokens.refresh_token))
+    assert err.value.code() == grpc.StatusCode.UNAUTHENTICATED
 
 
 async def test_dev_login_refused_in_production(data_dir):

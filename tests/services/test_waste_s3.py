@@ -4,17 +4,21 @@ import socket
 import subprocess
 import sys
 import time
+from urllib.parse import parse_qs, urlsplit
 
 import boto3
 import grpc
 import httpx
 import pytest
 
+from mesh.errors import InvalidInput
 from mesh.events import InProcessEventBus
 from mesh.jobs import InProcessBroker
 from protos.wastecoach.waste.v1 import waste_pb2 as pb
 from protos.wastecoach.waste.v1 import waste_pb2_grpc
 from svc_waste.component import build
+from svc_waste.domain import MAX_IMAGE_BYTES
+from svc_waste.s3 import S3ImageStore
 from svc_waste.settings import WasteSettings
 from tests.services.test_waste_servicer import jpeg
 from tests.support import running, user
@@ -95,3 +99,49 @@ async def test_upload_request_validation(s3_stub):
         with pytest.raises(grpc.aio.AioRpcError) as err:
             await s3_stub.CreateUpload(request, metadata=user("ana"))
         assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+async def test_presigned_put_is_bound_to_the_declared_size(s3_stub):
+    ticket = await s3_stub.CreateUpload(
+        pb.CreateUploadRequest(content_type="image/jpeg", size=1000), metadata=user("ana")
+    )
+    # S3 checks signed headers: a body of any other length than 1000 bytes is refused there.
+    signed = parse_qs(urlsplit(ticket.upload_url).query)["X-Amz-SignedHeaders"][0].split(";")
+    assert "content-length" in signed
+    assert ticket.headers["Content-Length"] == "1000"
+
+
+async def test_an_upload_over_the_cap_is_refused(s3_stub):
+    ticket = await s3_stub.CreateUpload(
+        pb.CreateUploadRequest(content_type="image/jpeg", size=1000), metadata=user("ana")
+    )
+    # moto does not check signatures, so the oversized PUT lands: as if S3 had been bypassed.
+    async with httpx.AsyncClient() as http:
+        put = await http.put(
+            ticket.upload_url,
+            content=b"\xff\xd8\xff" + bytes(MAX_IMAGE_BYTES),
+            headers={"Content-Type": "image/jpeg"},
+        )
+    assert put.status_code == 200
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await s3_stub.CreateScan(pb.CreateScanRequest(image_key=ticket.image_key), metadata=user("ana"))
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT and "larger than" in err.value.details()
+
+
+async def test_store_reads_no_byte_of_an_object_over_the_cap(s3_endpoint, monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    bucket = f"images-{time.time_ns()}"
+    store = S3ImageStore(bucket, "us-east-1", endpoint_url=s3_endpoint)
+    store.client.create_bucket(Bucket=bucket)
+    await store.put("uploads/ana/big.jpg", b"\xff\xd8\xff" + bytes(2000), "image/jpeg")
+    await store.put("uploads/ana/fits.jpg", jpeg(), "image/jpeg")
+    await store.put("uploads/ana/empty.jpg", b"", "image/jpeg")
+    reads: list[dict] = []
+    store.client.meta.events.register("before-call.s3.GetObject", lambda params, **_: reads.append(params))
+    with pytest.raises(InvalidInput):
+        await store.get("uploads/ana/big.jpg", max_bytes=1000)
+    assert reads == []  # refused on its HEAD: the body was never requested
+    assert await store.get("uploads/ana/fits.jpg") == jpeg()
+    assert reads[0]["headers"]["Range"] == f"bytes=0-{MAX_IMAGE_BYTES}"  # and the read itself is capped
+    assert await store.get("uploads/ana/empty.jpg") == b""

@@ -158,3 +158,31 @@ def test_secrets_stay_out_of_settings_repr():
     )
     assert "very-secret" not in repr(settings) and "g-s" not in str(settings.model_dump())
     assert settings.kakao_client_secret.get_secret_value() == "very-secret"
+
+
+# RFC 7636, appendix B.
+RFC_VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+RFC_CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+
+
+def test_the_apps_pkce_binds_a_deep_link_sign_in():
+    assert flow.check_app_challenge("wastecoach://signin", RFC_CHALLENGE, "S256") == RFC_CHALLENGE
+    assert flow.check_app_challenge("", "", "") == ""
+    for redirect, challenge, method in (
+        ("wastecoach://signin", "", ""),  # a deep link without PKCE
+        ("wastecoach://signin", RFC_CHALLENGE, "plain"),
+        ("wastecoach://signin", RFC_CHALLENGE[:-1], "S256"),
+        ("wastecoach://signin", RFC_CHALLENGE[:-1] + "=", "S256"),
+        ("", RFC_CHALLENGE, "S256"),  # no code to bind without a deep link
+    ):
+        with pytest.raises(InvalidInput):
+            flow.check_app_challenge(redirect, challenge, method)
+    assert flow.verifier_matches(RFC_CHALLENGE, RFC_VERIFIER)
+    for verifier in ("", RFC_VERIFIER[:-1] + "l", RFC_VERIFIER[:42], RFC_VERIFIER + " "):
+        assert not flow.verifier_matches(RFC_CHALLENGE, verifier)
+    assert not flow.verifier_matches("", RFC_VERIFIER)  # a code stored without a challenge
+    _, pending = flow.start(
+        "kakao", "https://cb", "wastecoach://signin", True, NOW, timedelta(minutes=1), RFC_CHALLENGE
+    )
+    _, code = flow.new_code("u1", NOW, timedelta(seconds=60), pending.app_code_challenge)
+    assert code.code_challenge == RFC_CHALLENGE

@@ -37,6 +37,19 @@ def test_cursor_round_trip_and_garbage():
     assert paging.page_size(0) == paging.DEFAULT_PAGE and paging.page_size(1000) == paging.MAX_PAGE
 
 
+def test_a_cursor_comes_back_in_utc_and_crafted_ones_are_refused():
+    from tests.edge.test_edge_bad_input import CRAFTED_CURSORS, cursor
+
+    assert paging.decode_cursor(cursor("2026-01-02T09:00:00+09:00", "s1")) == (
+        datetime(2026, 1, 2, tzinfo=UTC),
+        "s1",
+    )
+    for name, crafted in CRAFTED_CURSORS.items():
+        with pytest.raises(InvalidInput):
+            paging.decode_cursor(crafted)
+            pytest.fail(name)
+
+
 @pytest.mark.parametrize("bad", ["", "   ", "x" * 33, "a\x00b"])
 def test_nickname_rules(bad):
     with pytest.raises(InvalidInput):

@@ -80,6 +80,25 @@ def test_idempotency_key_rules():
         domain.clean_idempotency_key("has space")
 
 
+def test_a_key_replays_only_the_request_it_was_first_used_for():
+    first = domain.fingerprint(b"photo", "", 37.5, 127.0, "컵")
+    assert first == domain.fingerprint(b"photo", "", 37.5, 127.0, "컵")
+    others = [
+        domain.fingerprint(b"other photo", "", 37.5, 127.0, "컵"),
+        domain.fingerprint(b"", "uploads/u/a.jpg", 37.5, 127.0, "컵"),
+        domain.fingerprint(b"photo", "", 37.5, 127.1, "컵"),
+        domain.fingerprint(b"photo", "", None, None, "컵"),
+        domain.fingerprint(b"photo", "", 37.5, 127.0, ""),
+    ]
+    assert first not in others and len(set(others)) == len(others)
+    earlier = scan(idempotency_key="k", request_fingerprint=first)
+    assert domain.replay(earlier, first) is earlier
+    with pytest.raises(InvalidInput):
+        domain.replay(earlier, others[0])
+    # Stored before fingerprints were kept: the key alone decides, as it did then.
+    assert domain.replay(scan(idempotency_key="k"), others[0]).idempotency_key == "k"
+
+
 def test_reclassify_restarts_a_done_scan_only_while_its_image_exists():
     done = domain.complete(domain.start(scan(), NOW, 1), "{}", "v1", NOW)
     assert done.result_model == "v1"

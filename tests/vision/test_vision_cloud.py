@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import threading
 import time
 
 import pytest
@@ -231,19 +232,14 @@ async def test_fallback_without_cloud_and_with_bad_image() -> None:
 
 
 async def test_fallback_runs_on_device_off_the_event_loop() -> None:
-    class SlowStub(StubOnDevice):
+    loop_free = threading.Event()
+
+    class LoopProbe(StubOnDevice):
         def classify(self, data: bytes) -> Prediction:
-            time.sleep(0.2)
+            # Run on the loop, this would block the callback that sets the event: it stays unset.
+            assert loop_free.wait(timeout=10), "the on-device model ran on the event loop"
             return super().classify(data)
 
-    vision = FallbackVision(None, SlowStub())  # type: ignore[arg-type]
-    ticks = 0
-
-    async def ticker() -> None:
-        nonlocal ticks
-        for _ in range(10):
-            await asyncio.sleep(0.01)
-            ticks += 1
-
-    await asyncio.gather(vision.classify(JPEG), ticker())
-    assert ticks == 10
+    vision = FallbackVision(None, LoopProbe())  # type: ignore[arg-type]
+    asyncio.get_running_loop().call_soon(loop_free.set)
+    assert (await vision.classify(JPEG)).provider == "on_device"

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
-from vision_images import encode, exif_rotated_jpeg, huge_png, photo
+from vision_images import encode, exif_rotated_jpeg, huge_png, photo, rgba_png
 
 from vision.decode import load_image
 from vision.types import ImageRejected
@@ -52,7 +55,7 @@ def test_decompression_bomb_20000x20000_is_refused_quickly() -> None:
     data = huge_png()
     assert len(data) < 2_000_000
     t0 = time.perf_counter()
-    assert rejected(data).code == "too_many_pixels"  # our explicit limit (40 MP)
+    assert rejected(data).code == "too_many_pixels"  # our explicit limit (50 MP)
     # With our limit lifted, Pillow's own DecompressionBombError must still be turned into a rejection.
     assert rejected(data, max_pixels=10**12).code == "too_many_pixels"
     assert time.perf_counter() - t0 < 2.0
@@ -130,3 +133,63 @@ def test_other_formats(fmt: str) -> None:
     buf = io.BytesIO()
     photo(100, 80).save(buf, format=fmt)
     assert load_image(buf.getvalue()).size == (100, 80)
+
+
+def test_phone_camera_resolution_is_accepted_and_more_is_refused() -> None:
+    # 8160 x 6120 is what 50 MP phone cameras save in their full-resolution mode.
+    out = load_image(huge_png(8160, 6120))
+    assert out.mode == "RGB" and 448 <= min(out.size) < 896  # reduced while decoding
+    assert rejected(huge_png(8200, 6200)).code == "too_many_pixels"  # refused from the header alone
+
+
+def test_big_transparent_png_is_reduced_on_white() -> None:
+    """The attack's pixel bomb: ~190 KB on disk, 6300 x 6300 RGBA (160 MB) decoded."""
+    green = (30, 140, 60, 255)
+    data = rgba_png(6300, 6300, (1000, 1000, 5000, 5500), green)
+    assert len(data) < 250_000
+    out = load_image(data)
+    assert out.mode == "RGB" and out.size == (450, 450)  # 6300 // 448 = 14 times smaller, not 6300 x 6300
+    arr = np.asarray(out)
+    assert tuple(arr[20, 20]) == (255, 255, 255) and tuple(arr[200, 200]) == green[:3]
+
+
+def test_reduction_in_bands_equals_reducing_the_whole_image() -> None:
+    rng = np.random.default_rng(1)
+    small = rng.integers(0, 255, (45, 60, 4), dtype=np.uint8)  # colour and partial alpha
+    img = Image.fromarray(small, "RGBA").resize((2402, 1801), Image.Resampling.BILINEAR)
+    out = load_image(encode(img, "PNG"))
+    white = Image.new("RGBA", img.size, (255, 255, 255, 255))
+    expected = Image.alpha_composite(white, img).convert("RGB").reduce(1801 // 448)
+    assert out.size == expected.size == (601, 451)  # the partial last row and column blocks included
+    diff = np.abs(np.asarray(out, dtype=int) - np.asarray(expected, dtype=int))
+    assert diff.max() <= 1
+
+
+_PEAK_OF_FOUR = """
+import sys, threading
+from vision.decode import load_image
+def peak_kib():
+    return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM"))
+data = open(sys.argv[1], "rb").read()
+before = peak_kib()
+open("/proc/self/clear_refs", "w").write("5")  # restart the peak count from here
+threads = [threading.Thread(target=load_image, args=(data,)) for _ in range(4)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print(max(peak_kib() - before, 0) // 1024)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/clear_refs").exists(), reason="needs Linux peak-RSS accounting")
+def test_four_pixel_bombs_at_once_add_less_than_700_mb(tmp_path: Path) -> None:
+    """The issue's bound, measured in a fresh process: the peak resident size while four 160 MB
+    decodes run at once (each alone needs 160 MB; unbounded, four took 1.4 to 3 GB)."""
+    bomb = tmp_path / "bomb.png"
+    bomb.write_bytes(rgba_png(6300, 6300, (1000, 1000, 5000, 5500), (30, 140, 60, 255)))
+    root = Path(__file__).resolve().parents[2]
+    run = subprocess.run(
+        [sys.executable, "-c", _PEAK_OF_FOUR, str(bomb)], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert int(run.stdout) < 700, run.stdout

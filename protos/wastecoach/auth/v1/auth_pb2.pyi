@@ -34,12 +34,16 @@ class DevLoginResponse(_message.Message):
     def __init__(self, tokens: _Optional[_Union[TokenPair, _Mapping]] = ...) -> None: ...
 
 class AuthorizeRequest(_message.Message):
-    __slots__ = ("provider", "redirect_uri")
+    __slots__ = ("provider", "redirect_uri", "code_challenge", "code_challenge_method")
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
     REDIRECT_URI_FIELD_NUMBER: _ClassVar[int]
+    CODE_CHALLENGE_FIELD_NUMBER: _ClassVar[int]
+    CODE_CHALLENGE_METHOD_FIELD_NUMBER: _ClassVar[int]
     provider: str
     redirect_uri: str
-    def __init__(self, provider: _Optional[str] = ..., redirect_uri: _Optional[str] = ...) -> None: ...
+    code_challenge: str
+    code_challenge_method: str
+    def __init__(self, provider: _Optional[str] = ..., redirect_uri: _Optional[str] = ..., code_challenge: _Optional[str] = ..., code_challenge_method: _Optional[str] = ...) -> None: ...
 
 class AuthorizeResponse(_message.Message):
     __slots__ = ("authorize_url", "state")
@@ -86,10 +90,12 @@ class ExchangeProviderTokenResponse(_message.Message):
     def __init__(self, tokens: _Optional[_Union[TokenPair, _Mapping]] = ...) -> None: ...
 
 class RedeemCodeRequest(_message.Message):
-    __slots__ = ("code",)
+    __slots__ = ("code", "code_verifier")
     CODE_FIELD_NUMBER: _ClassVar[int]
+    CODE_VERIFIER_FIELD_NUMBER: _ClassVar[int]
     code: str
-    def __init__(self, code: _Optional[str] = ...) -> None: ...
+    code_verifier: str
+    def __init__(self, code: _Optional[str] = ..., code_verifier: _Optional[str] = ...) -> None: ...
 
 class RedeemCodeResponse(_message.Message):
     __slots__ = ("tokens",)

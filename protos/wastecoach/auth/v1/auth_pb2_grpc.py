@@ -94,7 +94,8 @@ class AuthServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def Authorize(self, request, context):
-        """Builds the provider's authorize URL with state (and PKCE where supported).
+        """Builds the provider's authorize URL with state (and PKCE where supported). The state waits in
+        the cache, which forgets it when it expires.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -115,7 +116,7 @@ class AuthServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def RedeemCode(self, request, context):
-        """Redeems a one-time code handed to the app's deep link.
+        """Redeems a one-time code handed to the app's deep link, with the app's PKCE verifier.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -142,7 +143,8 @@ class AuthServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def DeleteAccount(self, request, context):
-        """Removes the caller's accounts and tokens (identity from metadata).
+        """Removes the caller's accounts and tokens (identity from metadata); no tokens are issued for the
+        account again (UNAUTHENTICATED).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -77,7 +77,8 @@ class UsersServiceServicer:
     """
 
     def EnsureProfile(self, request, context):
-        """Creates the profile on first sign-in; returns the existing one afterwards.
+        """Creates the profile on first sign-in; returns the existing one afterwards. A deleted account
+        gets none (UNAUTHENTICATED; GetProfile and UpdateProfile say the same for it).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -96,13 +97,14 @@ class UsersServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def DeleteProfile(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Deletes profile and history and tombstones the account: nothing is created for it again.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def RecordScan(self, request, context):
-        """Idempotent on scan_id: a redelivered job never adds a second row.
+        """Idempotent on scan_id: a redelivered job never adds a second row; none for a deleted account.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

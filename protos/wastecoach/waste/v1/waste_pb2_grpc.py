@@ -135,7 +135,8 @@ class WasteServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def DeleteUserScans(self, request, context):
-        """Removes every scan and image of the caller.
+        """Removes every scan and image of the caller and tombstones the account: CreateScan and
+        CreateUpload then answer UNAUTHENTICATED for it.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -168,7 +169,8 @@ class WasteServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ExpireImages(self, request, context):
-        """Worker (q.sched): deletes stored images older than the retention period; results stay.
+        """Worker (q.sched): deletes stored images older than the retention period (results stay), and
+        images no scan points to once they are an hour old.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

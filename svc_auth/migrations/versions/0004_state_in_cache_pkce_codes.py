@@ -1,0 +1,36 @@
+"""sign-in states move to the cache; one-time codes keep the app's PKCE challenge
+
+Revision ID: auth_0004
+Revises: auth_0003
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "auth_0004"
+down_revision = "auth_0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # Sign-ins started before the upgrade are lost: the app starts them again.
+    op.drop_table("auth_oauth_states")
+    with op.batch_alter_table("auth_one_time_codes") as batch:
+        batch.add_column(sa.Column("code_challenge", sa.String(64), nullable=False, server_default=""))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("auth_one_time_codes") as batch:
+        batch.drop_column("code_challenge")
+    op.create_table(
+        "auth_oauth_states",
+        sa.Column("state_hash", sa.String(64), primary_key=True),
+        sa.Column("provider", sa.String(16), nullable=False),
+        sa.Column("redirect_uri", sa.String(512), nullable=False),
+        sa.Column("app_redirect_uri", sa.String(512), nullable=False),
+        sa.Column("code_verifier", sa.String(128), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_auth_oauth_states_expires_at", "auth_oauth_states", ["expires_at"])
