@@ -177,11 +177,12 @@ async def _next_event(incoming, draining: asyncio.Event) -> bool:
     getter = asyncio.ensure_future(incoming.get())
     stopper = asyncio.ensure_future(draining.wait())
     timeout = SSE_KEEPALIVE_S if incoming.live else SSE_POLL_S
-    done, pending = await asyncio.wait(
-        {getter, stopper}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
-    )
-    for task in pending:
-        task.cancel()
+    try:
+        done, _ = await asyncio.wait({getter, stopper}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        # Also when the stream itself is cancelled (the client left): no waiter outlives it.
+        getter.cancel()
+        stopper.cancel()
     return bool(done)
 
 
