@@ -20,6 +20,9 @@ DRAIN_GRACE_S = 5.0
 class EdgeServer(uvicorn.Server):
     def __init__(self, app: FastAPI, **config: Any) -> None:
         config.setdefault("timeout_graceful_shutdown", DRAIN_GRACE_S)
+        # The client address (rate limits, logs) comes from X-Forwarded-For only when a trusted proxy sent it.
+        config.setdefault("proxy_headers", True)
+        config.setdefault("forwarded_allow_ips", app.state.settings.forwarded_allow_ips)
         super().__init__(uvicorn.Config(app, log_config=None, access_log=False, **config))
         self.app = app
         self._loop: asyncio.AbstractEventLoop | None = None

@@ -23,6 +23,19 @@ VISION_SECONDS = Histogram("wastecoach_vision_seconds", "Vision latency", ["prov
 LLM_SECONDS = Histogram("wastecoach_llm_seconds", "LLM latency")
 ERRORS = Counter("wastecoach_errors_total", "Errors by kind", ["kind"])
 
+# Every `kind` counted anywhere (tests/unit/test_metrics_zero.py holds the code to this list).
+ERROR_KINDS = ("cache", "edge", "events", "job", "publish", "ratelimit", "upstream")
+SCAN_STATUSES = ("queued", "processing", "done", "failed")
+
+
+def initialise() -> None:
+    """Creates the labelled counters' series at zero, so that a healthy system's error and failed-scan
+    panels read 0 rather than "no data" (a labelled series exists only from its first increment)."""
+    for kind in ERROR_KINDS:
+        ERRORS.labels(kind)
+    for status in SCAN_STATUSES:
+        SCANS.labels(status)
+
 
 def trace_exemplar() -> dict[str, str] | None:
     """The current trace id, so a slow-scan panel can link to the trace."""

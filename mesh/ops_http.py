@@ -11,6 +11,8 @@ import uvicorn
 from prometheus_client import REGISTRY
 from prometheus_client.openmetrics.exposition import CONTENT_TYPE_LATEST, generate_latest
 
+from mesh import metrics
+
 log = logging.getLogger(__name__)
 Ready = Callable[[], Awaitable[bool]]
 
@@ -48,6 +50,7 @@ def ops_app(ready: Ready = _always):
 
 
 def start_ops_server(port: int, ready: Ready = _always, host: str = "0.0.0.0") -> asyncio.Task[None]:
+    metrics.initialise()
     config = uvicorn.Config(
         ops_app(ready), host=host, port=port, log_config=None, access_log=False, lifespan="off"
     )

@@ -12,6 +12,8 @@
 #   .tools/checkov-venv                   checkov (pins its own fork of the hcl2 module, bc-python-hcl2,
 #                                         which would overwrite python-hcl2's `hcl2` package)
 #   .tools/bin/{checkov,kubernetes-validate,ansible-*}  symlinks into those venvs
+#   .tools/kube-models                    Argo CD and KEDA resource schemas (npm @kubernetes-models/*),
+#                                         for the custom resources kubernetes-validate does not know
 set -euo pipefail
 
 # ---- pinned versions (exact; bump deliberately and re-run tests/infra) ----
@@ -23,6 +25,8 @@ PYTHON_HCL2_VERSION="8.1.4"
 ANSIBLE_VERSION="12.3.0"         # the full package: ansible-core + community collections
 ANSIBLE_LINT_VERSION="26.10.1"
 CHECKOV_VERSION="3.3.30"
+ARGOCD_MODELS_VERSION="4.0.0"    # @kubernetes-models/argo-cd: Argo CD v3 Application/AppProject
+KEDA_MODELS_VERSION="2.0.0"      # @kubernetes-models/keda: ScaledObject, TriggerAuthentication
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="$ROOT/.tools"
@@ -88,7 +92,23 @@ link() {  # link VENV TOOL
   ln -sfn "$1/bin/$2" "$BIN/$2"
 }
 
+# ---- schemas of the custom resources (Argo CD, KEDA) from npm ----
+install_kube_models() {
+  local dir="$TOOLS/kube-models" want="argo-cd@$ARGOCD_MODELS_VERSION keda@$KEDA_MODELS_VERSION"
+  if [[ "$FORCE" != 1 && -f "$dir/.infra-tools-stamp" && "$(cat "$dir/.infra-tools-stamp")" == "$want" ]]; then
+    log "kube-models up to date"
+    return
+  fi
+  command -v npm >/dev/null || { log "npm is required for the Argo CD and KEDA schemas"; exit 1; }
+  rm -rf "$dir" && mkdir -p "$dir"
+  (cd "$dir" && npm init -y >/dev/null && npm install --silent --no-audit --no-fund --save-exact \
+    "@kubernetes-models/argo-cd@$ARGOCD_MODELS_VERSION" "@kubernetes-models/keda@$KEDA_MODELS_VERSION" >/dev/null)
+  echo "$want" >"$dir/.infra-tools-stamp"
+  log "kube-models installed: $want"
+}
+
 install_helm
+install_kube_models
 make_venv "$TOOLS/venv" \
   "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION" \
   "python-hcl2==$PYTHON_HCL2_VERSION" \

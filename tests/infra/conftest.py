@@ -91,6 +91,8 @@ PRODUCTION_SECRETS = (
     "secrets.values.WASTECOACH_REDIS_URL=redis://redis.internal:6379/0",
     "--set",
     "secrets.values.WASTECOACH_RABBIT_URL=amqp://wastecoach@rabbitmq.internal:5672/",
+    "--set",
+    "secrets.values.WASTECOACH_INTERNAL_KEY=test-internal-identity-key-0123456789",
 )
 
 

@@ -15,6 +15,7 @@ ROLES = (
     "kubeadm_init",
     "kubeadm_join",
     "calico",
+    "gitops",
     "wastecoach_chart",
 )
 ENVIRONMENTS = ("prod", "staging")

@@ -202,6 +202,7 @@ def test_config_env_contract(rendered: Rendered) -> None:
         "WASTECOACH_DATABASE_URL",
         "WASTECOACH_REDIS_URL",
         "WASTECOACH_RABBIT_URL",
+        "WASTECOACH_INTERNAL_KEY",
         "WASTECOACH_OPENAI_API_KEY",
         "WASTECOACH_JWT_PRIVATE_KEYS",
         "WASTECOACH_KAKAO_CLIENT_SECRET",
@@ -390,8 +391,13 @@ def test_production_secrets_are_required() -> None:
     missing = run(command, check=False)
     assert missing.returncode != 0
     assert "secrets.values.WASTECOACH_DATABASE_URL is required in production" in missing.stderr
-    for key in ("WASTECOACH_DATABASE_URL", "WASTECOACH_REDIS_URL", "WASTECOACH_RABBIT_URL"):
-        # The other two given, this one empty (a later --set wins).
+    for key in (
+        "WASTECOACH_DATABASE_URL",
+        "WASTECOACH_REDIS_URL",
+        "WASTECOACH_RABBIT_URL",
+        "WASTECOACH_INTERNAL_KEY",
+    ):
+        # The others given, this one empty (a later --set wins).
         proc = run([*command, *PRODUCTION_SECRETS, "--set", f"secrets.values.{key}="], check=False)
         assert proc.returncode != 0 and f"secrets.values.{key} is required" in proc.stderr, key
     # An existing Secret is the operator's to fill; outside production the embedded backends may run.

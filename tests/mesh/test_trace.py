@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import REPO
+from tests.conftest import REDIS_URL, REPO
 from tests.mesh.conftest import photo
 
 
@@ -17,16 +17,25 @@ def _chain(span, by_id):
     return names
 
 
-def test_a_scan_is_one_trace_across_every_hop():
+def _traced_scan(*args: str) -> dict:
     out = subprocess.run(
-        [sys.executable, str(Path(__file__).with_name("trace_scan.py")), str(photo("trashnet/metal"))],
+        [
+            sys.executable,
+            str(Path(__file__).with_name("trace_scan.py")),
+            str(photo("trashnet/metal")),
+            *args,
+        ],
         capture_output=True,
         text=True,
         cwd=REPO,
         timeout=180,
     )
     assert out.returncode == 0, out.stderr[-3000:]
-    report = json.loads(out.stdout.strip().splitlines()[-1])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_a_scan_is_one_trace_across_every_hop():
+    report = _traced_scan()
     assert report["scan"]["status"] == "done", report["scan"]
     spans = report["spans"]
     by_id = {s["span_id"]: s for s in spans}
@@ -58,3 +67,42 @@ def test_a_scan_is_one_trace_across_every_hop():
         vision["attributes"]["vision.provider"] == "on_device" and "vision.category" in vision["attributes"]
     )
     assert all(s["service"] == "wastecoach-trace-test" for s in trace_spans)
+
+
+def test_redis_calls_are_spans_of_the_scans_trace():
+    """Rate limiter, cache and event bus in Redis: each call a span, under the request or job that made it."""
+    report = _traced_scan(REDIS_URL)
+    assert report["scan"]["status"] == "done", report["scan"]
+    spans = report["spans"]
+    by_id = {s["span_id"]: s for s in spans}
+    root = next(s for s in spans if s["kind"] == "SERVER" and s["name"].startswith("POST /api/v1/scans"))
+    redis = [
+        (s, _chain(s, by_id))
+        for s in spans
+        if s["trace_id"] == root["trace_id"] and s["attributes"].get("db.system") == "redis"
+    ]
+    statements = {s["attributes"].get("db.statement", "") for s, _ in redis}
+    assert all(chain[-1] == root["name"] for _, chain in redis)
+    # the limiter's count-and-expire, in the request itself
+    assert any("EXPIRE" in s["name"] and chain[1] == root["name"] for s, chain in redis), statements
+    # the worker's result: cached (SET) and announced to event streams (PUBLISH)
+    for command in ("SET", "PUBLISH"):
+        assert any(s["name"] == command and "q.ai process" in chain for s, chain in redis), (
+            command,
+            statements,
+        )
+
+
+def test_an_idle_system_probed_like_kubernetes_makes_no_traces():
+    """Health checks (HTTP, gRPC, the readiness loop's SELECT) and the scheduler's idle claims: no spans."""
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("trace_idle.py")), "3", "0.2", REDIS_URL],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=180,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    assert report["probe_rounds"] >= 5
+    assert report["spans"] == [], sorted({s["name"] for s in report["spans"]})

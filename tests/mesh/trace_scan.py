@@ -1,6 +1,7 @@
 """Runs one scan through the whole system with an in-memory span exporter and prints the spans as JSON.
 
 Run as its own process: tracer providers and instrumentation are process-global.
+    python tests/mesh/trace_scan.py PHOTO [REDIS_URL]   (cache, events and rate limits in Redis)
 """
 
 import asyncio
@@ -17,10 +18,10 @@ from wastecoach.runner import Mesh
 from wastecoach.settings import AllSettings
 
 
-async def main(photo: Path) -> None:
+async def main(photo: Path, redis_url: str | None = None) -> None:
     exporter = InMemorySpanExporter()
     provider = setup_telemetry("wastecoach-trace-test", exporter=exporter)
-    mesh = Mesh(AllSettings(data_dir=Path(tempfile.mkdtemp()) / "data", log_json=False))
+    mesh = Mesh(AllSettings(data_dir=Path(tempfile.mkdtemp()) / "data", log_json=False, redis_url=redis_url))
     await mesh.start(port=0)
     try:
         async with httpx.AsyncClient(base_url=mesh.url, timeout=30) as http:
@@ -61,4 +62,4 @@ async def main(photo: Path) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(Path(sys.argv[1])))
+    asyncio.run(main(Path(sys.argv[1]), *sys.argv[2:3]))
