@@ -10,12 +10,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from edge import errors
+from edge import docs, errors, openapi
 from edge.auth import TokenVerifier
 from edge.body_gate import BodyGate
 from edge.clients import Clients
 from edge.ratelimit import InProcessRateLimiter, RateLimiter
-from edge.routes import auth, coach, health, locations, scans, users
+from edge.routes import auth, coach, health, locations, scans, users, web
 from edge.settings import EdgeSettings
 from mesh import metrics
 from mesh.cache import Cache, InProcessCache
@@ -40,6 +40,9 @@ def create_app(
         title="AI Waste Coach API",
         version="1.0.0",
         description="Photograph waste; learn what it is and how and why to dispose of it under Korean rules.",
+        # Served from the installed package by edge/docs.py instead of a CDN.
+        docs_url=None,
+        redoc_url=None,
         lifespan=lifespan,
     )
 
@@ -56,6 +59,8 @@ def create_app(
     app.state.cache = cache or InProcessCache()
     app.state.verifier = TokenVerifier(fetch_jwks, ttl_s=settings.jwks_ttl_s)
     errors.install(app)
+    docs.install(app)
+    openapi.install(app)
     if instrumented():
         from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
@@ -63,10 +68,12 @@ def create_app(
             app, exclude_spans=["send", "receive"], excluded_urls="healthz,readyz"
         )
     app.include_router(health.router)
+    app.include_router(web.router)  # the web client at /
     for module in (auth, users, scans, coach, locations):
         app.include_router(module.router, responses=errors.API_ERRORS)
 
-    app.add_middleware(BodyGate, limits={("POST", "/api/v1/scans"): scans.PHOTO_BODY_LIMIT})
+    photo_body = settings.max_upload_bytes + scans.FORM_OVERHEAD
+    app.add_middleware(BodyGate, limits={("POST", "/api/v1/scans"): photo_body})
     app.add_middleware(MeasureMiddleware)  # outermost: counts the gate's refusals too
     return app
 

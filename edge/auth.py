@@ -34,7 +34,12 @@ class Identity:
 
 
 def _unauthorized(detail: str) -> ApiError:
-    return ApiError(401, detail, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    return ApiError(
+        401,
+        "token_invalid",
+        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        args={"reason": detail},
+    )
 
 
 class TokenVerifier:

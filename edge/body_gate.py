@@ -29,8 +29,11 @@ _NO_BODY = frozenset({"GET", "HEAD", "OPTIONS"})
 class BodyTooLarge(HTTPException):
     """An HTTPException, so FastAPI passes it through its body parsing to the problem+json handler."""
 
+    code = "body_too_large"
+
     def __init__(self, limit: int) -> None:
         super().__init__(413, f"the request body is larger than {_size(limit)}")
+        self.args_ = {"size": _size(limit)}
 
 
 class BodyGate:
@@ -52,7 +55,7 @@ class BodyGate:
             return
         limit = self.limits.get((scope["method"], scope["path"]), self.default)
         if length is not None and (not length.isdigit() or int(length) > limit):
-            await errors.problem(413, str(BodyTooLarge(limit).detail))(scope, receive, send)
+            await _too_large(headers, BodyTooLarge(limit))(scope, receive, send)
             return
         if not scope["path"].startswith(PUBLIC_PREFIXES):
             try:
@@ -84,7 +87,13 @@ class BodyGate:
         except BodyTooLarge as exc:  # read outside FastAPI's body parsing: answer it here
             if started:
                 raise
-            await errors.problem(413, str(exc.detail))(scope, receive, send)
+            await _too_large(headers, exc)(scope, receive, send)
+
+
+def _too_large(headers: Headers, exc: BodyTooLarge) -> Response:
+    return errors.localized_problem(
+        headers.get("accept-language", ""), 413, exc.code, english=str(exc.detail), args=exc.args_
+    )
 
 
 async def _handled(app: FastAPI, scope: Scope, exc: Exception) -> Response:

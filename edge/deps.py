@@ -6,6 +6,7 @@ from typing import Annotated
 
 import grpc
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from edge.auth import Identity, TokenVerifier
 from edge.clients import Clients
@@ -13,7 +14,6 @@ from edge.errors import ApiError
 from edge.settings import EdgeSettings
 from mesh.cache import CacheUnavailable
 from mesh.identity import user_metadata
-from mesh.tombstone import DELETED_DETAIL
 from protos.wastecoach.users.v1 import users_pb2
 
 
@@ -31,16 +31,12 @@ async def current_user(request: Request) -> Identity:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise ApiError(
-            401,
-            "sign in first: send Authorization: Bearer <access token>",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        raise ApiError(401, "auth_required", headers={"WWW-Authenticate": "Bearer"})
     verifier: TokenVerifier = request.app.state.verifier
     identity = await verifier.verify(token.strip())
     # An access token outlives its account by up to 15 minutes; a deleted account is refused at once.
     if await _deleted(request, identity):
-        raise ApiError(401, DELETED_DETAIL, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        raise ApiError(401, "account_deleted", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
     return identity
 
 
@@ -68,7 +64,23 @@ def revoked_key(user_id: str) -> str:
 
 ClientsDep = Annotated[Clients, Depends(get_clients)]
 SettingsDep = Annotated[EdgeSettings, Depends(get_settings)]
-CurrentUser = Annotated[Identity, Depends(current_user)]
+# Declares the bearer scheme to OpenAPI (generated clients, Swagger's Authorize button); the token
+# itself is read by current_user, which the body gate calls as well.
+BEARER = HTTPBearer(
+    auto_error=False,
+    scheme_name="bearerAuth",
+    bearerFormat="JWT",
+    description="the access token of a sign-in (`devLogin`, a provider, or `refreshToken`)",
+)
+
+
+async def signed_in_user(
+    request: Request, _: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]
+) -> Identity:
+    return await current_user(request)
+
+
+CurrentUser = Annotated[Identity, Depends(signed_in_user)]
 
 
 def as_user(identity: Identity) -> tuple[tuple[str, str], ...]:

@@ -11,6 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from edge import problem_texts
+from edge.schemas import Problem
 from mesh import metrics
 
 log = logging.getLogger(__name__)
@@ -51,41 +53,10 @@ _TITLES = {
 }
 
 
-PROBLEM_SCHEMA: dict[str, Any] = {
-    "title": "Problem",
-    "type": "object",
-    "description": "RFC 9457 problem details; validation errors add `errors`, upstream ones `grpc_status`.",
-    "required": ["type", "title", "status", "detail"],
-    "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
-        "grpc_status": {"type": "string"},
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "loc": {"type": "array", "items": {"type": "string"}},
-                    "msg": {"type": "string"},
-                    "type": {"type": "string"},
-                },
-            },
-        },
-    },
-}
-
-
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses` entries for problem+json answers (the contract the app codes against)."""
-    return {
-        status: {
-            "description": _TITLES.get(status, "Error"),
-            "content": {PROBLEM: {"schema": PROBLEM_SCHEMA}},
-        }
-        for status in statuses
-    }
+    """OpenAPI `responses` entries for problem+json answers (the contract the app codes against);
+    edge/openapi.py files them under application/problem+json."""
+    return {status: {"description": _TITLES.get(status, "Error"), "model": Problem} for status in statuses}
 
 
 # What any /api/v1 operation may answer besides its success: the caller's mistakes (4xx; 400 is a
@@ -94,24 +65,85 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 API_ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 422, 429, 502, 503, 504)
 
 
-def problem(status: int, detail: str, *, headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
-    body = {"type": "about:blank", "title": _TITLES.get(status, "Error"), "status": status, "detail": detail}
+def problem(
+    status: int,
+    detail: str,
+    *,
+    code: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body = {
+        "type": "about:blank",
+        "title": _TITLES.get(status, "Error"),
+        "status": status,
+        "code": code or problem_texts.BY_STATUS.get(status, "internal_error"),
+        "detail": detail,
+    }
     body.update(extra)
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
-class ApiError(Exception):
-    """Raised by routes for a problem the edge itself detects."""
+def localized_problem(
+    accept_language: str,
+    status: int,
+    code: str,
+    *,
+    english: str | None = None,
+    args: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    """The problem with its detail in the caller's language; `english`, where given, is the detail
+    as it was worded where it arose (a service's own words), used as is for English."""
+    language = problem_texts.error_language(accept_language)
+    generic = problem_texts.BY_STATUS.get(status, "internal_error")
+    detail = (
+        (english if language == "en" else None)
+        or problem_texts.text(code, language, args)
+        or problem_texts.text(generic, language)  # a code without texts here: the status's words
+        or english
+    )
+    return problem(status, detail or "", code=code, headers=headers, **extra)
 
-    def __init__(self, status: int, detail: str, headers: dict[str, str] | None = None, **extra: Any) -> None:
-        super().__init__(detail)
-        self.status, self.detail, self.headers, self.extra = status, detail, headers, extra
+
+class ApiError(Exception):
+    """Raised by routes for a problem the edge itself detects: `code` names its texts in
+    edge/problem_texts.py (filled from `args`); a plain sentence works too, under the status's code."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        headers: dict[str, str] | None = None,
+        *,
+        args: dict[str, Any] | None = None,
+        **extra: Any,
+    ) -> None:
+        known = code in problem_texts.TEXTS
+        english = problem_texts.text(code, "en", args) if known else code
+        super().__init__(english)
+        self.status, self.headers, self.args_, self.extra = status, headers, args, extra
+        self.code = code if known else problem_texts.BY_STATUS.get(status, "invalid_request")
+        self.detail = english or code
+
+
+def _accept_language(request: Request) -> str:
+    return request.headers.get("accept-language", "")
 
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
-    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return problem(exc.status, exc.detail, headers=exc.headers, **exc.extra)
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return localized_problem(
+            _accept_language(request),
+            exc.status,
+            exc.code,
+            english=exc.detail,
+            args=exc.args_,
+            headers=exc.headers,
+            **exc.extra,
+        )
 
     @app.exception_handler(grpc.aio.AioRpcError)
     async def rpc_error(request: Request, exc: grpc.aio.AioRpcError) -> JSONResponse:
@@ -120,28 +152,51 @@ def install(app: FastAPI) -> None:
             metrics.ERRORS.labels("upstream").inc()
             log.warning("upstream call failed", extra={"code": exc.code().name, "path": request.url.path})
         detail = exc.details() or exc.code().name.lower()
+        code, args = problem_texts.code_of_detail(status, detail)
         if status == 502:
-            detail = "an internal service failed"
+            detail, code, args = "an internal service failed", "upstream_failed", {}
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         if status == 503:
             # An outage (a sign-in provider, a database restarting) passes: say when to try again.
             headers = {"Retry-After": str(RETRY_UNAVAILABLE_S)}
-        return problem(status, detail, headers=headers, grpc_status=exc.code().name)
+        return localized_problem(
+            _accept_language(request),
+            status,
+            code,
+            english=detail,
+            args=args,
+            headers=headers,
+            grpc_status=exc.code().name,
+        )
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
             {"loc": [str(p) for p in e.get("loc", ())], "msg": e.get("msg", ""), "type": e.get("type", "")}
             for e in exc.errors()
         ]
-        return problem(422, "the request is not valid", errors=errors)
+        return localized_problem(
+            _accept_language(request),
+            422,
+            "validation_failed",
+            english="the request is not valid",
+            errors=errors,
+        )
 
     @app.exception_handler(HTTPException)
-    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
-        return problem(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        status = exc.status_code
+        return localized_problem(
+            _accept_language(request),
+            status,
+            getattr(exc, "code", None) or problem_texts.BY_STATUS.get(status, "invalid_request"),
+            english=str(exc.detail),
+            args=getattr(exc, "args_", None),
+            headers=getattr(exc, "headers", None),
+        )
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         metrics.ERRORS.labels("edge").inc()
         log.exception("unhandled error", extra={"path": request.url.path})
-        return problem(500, "something went wrong on our side")
+        return localized_problem(_accept_language(request), 500, "internal_error")

@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from edge.problem_texts import TEXTS
+from vision.formats import PHOTO_TYPES
 
 
 def _no_nul(text: str | None) -> str | None:
@@ -20,6 +23,56 @@ NoNul = AfterValidator(_no_nul)
 BEARER_TOKEN = r"^[A-Za-z0-9\-._~+/]+=*$"
 
 
+# Every list answers in one envelope: `items`, and `next_cursor` to pass as `?cursor=` for the next
+# page (null: no more; lists that are not paged always answer null).
+NextCursor = Annotated[
+    str | None, Field(description="pass as `?cursor=` for the next page; null when there is no more")
+]
+
+
+class ProblemIssue(BaseModel):
+    loc: list[str] = Field(
+        description="where in the request: `body`, `query`, `header` or `path`, then the field"
+    )
+    msg: str
+    type: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, the body of every error (`application/problem+json`)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "about:blank",
+                    "title": "Not Found",
+                    "status": 404,
+                    "code": "scan_not_found",
+                    "detail": "스캔을 찾을 수 없습니다",
+                    "grpc_status": "NOT_FOUND",
+                }
+            ]
+        }
+    )
+
+    type: str = Field(description="always `about:blank`: `code` tells problems apart")
+    title: str = Field(description="the HTTP status's phrase")
+    status: int
+    code: str = Field(
+        description="stable machine code to branch on; it never changes with the language. Known codes: "
+        + ", ".join(f"`{c}`" for c in TEXTS)
+        + " (new ones may be added: treat an unknown code by its status)",
+    )
+    detail: str = Field(description="for people: Korean when Accept-Language prefers `ko`, else English")
+    grpc_status: str | None = Field(
+        default=None, description="the internal status, for problems a service reported"
+    )
+    errors: list[ProblemIssue] | None = Field(
+        default=None, description="each invalid field (`validation_failed`)"
+    )
+
+
 class Category(BaseModel):
     code: str
     name_ko: str
@@ -27,6 +80,19 @@ class Category(BaseModel):
 
 
 class Tokens(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "access_token": "eyJhbGciOiJFUzI1NiIs...",
+                    "refresh_token": "r1.9c2f...",
+                    "token_type": "Bearer",
+                    "expires_in": 900,
+                }
+            ]
+        }
+    )
+
     access_token: str
     refresh_token: str
     token_type: str = "Bearer"
@@ -34,6 +100,8 @@ class Tokens(BaseModel):
 
 
 class DevLogin(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"nickname": "minji"}]})
+
     nickname: Annotated[str, Field(min_length=1, max_length=32), NoNul]
 
 
@@ -80,7 +148,7 @@ class HistoryEntry(BaseModel):
 
 class HistoryPage(BaseModel):
     items: list[HistoryEntry]
-    next_cursor: str | None
+    next_cursor: NextCursor
 
 
 class CategoryCount(BaseModel):
@@ -143,6 +211,10 @@ class ScanAnswer(BaseModel):
 
 
 class AnswerRequest(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"question_id": "pet-or-plastic", "choice_id": "clear-pet"}]}
+    )
+
     question_id: str = Field(min_length=1, max_length=64)
     choice_id: str = Field(min_length=1, max_length=64)
 
@@ -179,6 +251,19 @@ class Scan(BaseModel):
 
 
 class ScanAccepted(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "scan_id": "0b6f2c1e9d4a4f7c",
+                    "status": "queued",
+                    "status_url": "/api/v1/scans/0b6f2c1e9d4a4f7c",
+                    "events_url": "/api/v1/scans/0b6f2c1e9d4a4f7c/events",
+                }
+            ]
+        }
+    )
+
     scan_id: str
     status: str
     status_url: str
@@ -187,11 +272,12 @@ class ScanAccepted(BaseModel):
 
 class ScanPage(BaseModel):
     items: list[Scan]
-    next_cursor: str | None
+    next_cursor: NextCursor
 
 
 class UploadRequest(BaseModel):
-    content_type: Literal["image/jpeg", "image/png", "image/webp"]
+    # The same formats as a photo sent with the scan (vision/formats.py).
+    content_type: Literal[tuple(PHOTO_TYPES)]  # type: ignore[valid-type]
     size: int = Field(gt=0, le=15 * 1024 * 1024)
 
 
@@ -221,15 +307,21 @@ class Item(BaseModel):
 
 class ItemList(BaseModel):
     items: list[Item]
+    next_cursor: NextCursor
     # True when no item matched well enough to be named: `items` are then up to three suggestions.
     uncertain: bool = False
 
 
 class CategoryList(BaseModel):
-    categories: list[Category]
+    items: list[Category]
+    next_cursor: NextCursor
 
 
 class Question(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"question": "치킨 기름 묻은 피자 박스는 어디에 버려?"}]}
+    )
+
     question: Annotated[str, Field(min_length=1, max_length=500), NoNul]
     scan_id: Annotated[str | None, Field(max_length=64), NoNul] = None
 
@@ -259,4 +351,5 @@ class DropOff(BaseModel):
 
 
 class DropOffList(BaseModel):
-    locations: list[DropOff]
+    items: list[DropOff]
+    next_cursor: NextCursor

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
+from pydantic import Field
+
 from mesh.settings import MeshSettings
 
 
@@ -14,3 +18,10 @@ class EdgeSettings(MeshSettings):
     scan_rate_per_minute: int = 30
     # Sign-ins started (GET /auth/{provider}/authorize) per client address and minute.
     authorize_rate_per_minute: int = 30
+    # Peers whose X-Forwarded-For names the client (uvicorn's forwarded_allow_ips: addresses or CIDRs,
+    # comma-separated, or "*"). Behind the ingress: its pods' range, so the sign-in limit above counts
+    # the phone's address rather than the ingress pod's. Loopback only by default.
+    forwarded_allow_ips: str = "127.0.0.1"
+    # Sign-in buttons of the web client at `/` (kakao, naver, google): list those configured in
+    # svc_auth, and put the page's URL (e.g. https://host/) in WASTECOACH_APP_REDIRECT_ALLOWLIST.
+    web_sign_in_providers: list[Literal["kakao", "naver", "google"]] = Field(default_factory=list)

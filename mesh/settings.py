@@ -9,12 +9,15 @@ import platformdirs
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from mesh.identity import IdentityKey, load_key
+
 DEFAULT_PORTS = {"auth": 50051, "users": 50052, "waste": 50053, "coach": 50054, "locations": 50055}
 # Production never runs on the embedded backends (SQLite, in-process cache and queue).
 PRODUCTION_URLS = {
     "database_url": "WASTECOACH_DATABASE_URL",
     "redis_url": "WASTECOACH_REDIS_URL",
     "rabbit_url": "WASTECOACH_RABBIT_URL",
+    "internal_key": "WASTECOACH_INTERNAL_KEY",
 }
 
 
@@ -32,13 +35,16 @@ class MeshSettings(BaseSettings):
     redis_url: str | None = None
     rabbit_url: str | None = None
     log_level: str = "INFO"
-    log_json: bool = True
+    # Unset: JSON lines when stderr is not a terminal or in production, readable lines otherwise.
+    log_json: bool | None = None
 
     grpc_host: str = "0.0.0.0"
     grpc_port: int | None = None
     grpc_deadline_s: float = 10.0
     grpc_grace_s: float = 5.0
     metrics_port: int | None = None
+    # Signs the caller's identity between processes; unset (development), a key file in data_dir.
+    internal_key: str = ""
 
     auth_addr: str = f"127.0.0.1:{DEFAULT_PORTS['auth']}"
     users_addr: str = f"127.0.0.1:{DEFAULT_PORTS['users']}"
@@ -56,6 +62,9 @@ class MeshSettings(BaseSettings):
         missing = [variable for name, variable in PRODUCTION_URLS.items() if not getattr(self, name)]
         if self.production and missing:
             raise SystemExit(f"WASTECOACH_ENV=production needs {', '.join(missing)}; not starting")
+
+    def identity_key(self) -> IdentityKey:
+        return load_key(self.internal_key, self.data_dir)
 
     def database_url_for(self, service: str) -> str:
         if self.database_url:

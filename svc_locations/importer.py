@@ -230,13 +230,14 @@ def parse_file(path: Path, fallback_time: datetime | None = None) -> ParsedFile:
         point = coordinates(row, columns)
         if isinstance(point, str):
             report.rejected[point] += 1
-            log.warning("%s row %d rejected: %s", path.name, number, point, extra={"reason": point})
+            # Each row at debug level: the import's one summary line counts them by reason (seed.py).
+            log.debug("%s row %d rejected: %s", path.name, number, point, extra={"reason": point})
             continue
         lat, lon = point
         place = _build(layout, path, row, columns, lat, lon, when, keys, report)
         places.append(place)
     report.imported = len(places)
-    log.info(
+    log.debug(
         "%s: %d read, %d imported, %d rejected",
         path.name,
         report.read,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from mesh.errors import Conflict, InvalidInput
+from vision.formats import PHOTO_NAMES, sniff
 
 QUEUED, PROCESSING, DONE, FAILED = "queued", "processing", "done", "failed"
 FINISHED = frozenset({DONE, FAILED})
@@ -17,17 +18,6 @@ MAX_IMAGE_BYTES = 15 * 1024 * 1024
 MAX_HINT = 200
 MAX_ANSWER_ID = 64
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
-
-# Magic numbers of the formats the vision stage decodes; anything else is refused at the door.
-_SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
-    (b"\xff\xd8\xff", 0, "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
-    (b"GIF87a", 0, "image/gif"),
-    (b"GIF89a", 0, "image/gif"),
-    (b"BM", 0, "image/bmp"),
-    (b"II*\x00", 0, "image/tiff"),
-    (b"MM\x00*", 0, "image/tiff"),
-)
 
 
 @dataclass(frozen=True)
@@ -94,12 +84,10 @@ def sniff_image(data: bytes) -> str:
         raise InvalidInput("the image is empty")
     if len(data) > MAX_IMAGE_BYTES:
         raise InvalidInput(f"the image is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB")
-    for magic, offset, kind in _SIGNATURES:
-        if data[offset : offset + len(magic)] == magic:
-            return kind
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    raise InvalidInput("the upload is not a supported image (JPEG, PNG, WebP, GIF, BMP or TIFF)")
+    kind = sniff(data)
+    if kind is None:
+        raise InvalidInput(f"the upload is not a supported image ({PHOTO_NAMES})")
+    return kind
 
 
 def check_location(lat: float | None, lon: float | None) -> None:
@@ -202,6 +190,16 @@ def fail(scan: Scan, code: str, message: str, now: datetime) -> Scan | None:
         updated_at=now,
         version=scan.version + 1,
     )
+
+
+def give_up(scan: Scan, message: str, now: datetime) -> Scan | None:
+    """A scan whose job keeps getting lost: one that had a result (a lost re-classification) keeps
+    it; any other fails visibly."""
+    if scan.status in FINISHED:
+        return None
+    if scan.result_json:
+        return replace(scan, status=DONE, updated_at=now, version=scan.version + 1)
+    return fail(scan, "processing_failed", message, now)
 
 
 def answer(

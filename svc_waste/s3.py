@@ -66,12 +66,17 @@ class S3ImageStore:
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self.client.delete_object, Bucket=self.bucket, Key=check_key(key))
 
-    async def list(self, prefix: str) -> list[tuple[str, datetime]]:
+    async def list(
+        self, prefix: str, start_after: str = "", limit: int | None = None
+    ) -> list[tuple[str, datetime]]:
         def pages() -> list[tuple[str, datetime]]:
             paginator = self.client.get_paginator("list_objects_v2")
+            config = {"MaxItems": limit} if limit else {}
             return [
                 (item["Key"], item["LastModified"])
-                for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix)
+                for page in paginator.paginate(
+                    Bucket=self.bucket, Prefix=prefix, StartAfter=start_after, PaginationConfig=config
+                )
                 for item in page.get("Contents", [])
             ]
 

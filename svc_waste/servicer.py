@@ -15,6 +15,7 @@ from mesh.cache import Cache, InProcessCache
 from mesh.errors import InvalidInput, NotFound, Unauthenticated
 from mesh.events import EventBus
 from mesh.identity import require_system, require_user
+from mesh.job_messages import ScanJob
 from mesh.jobs import Publisher
 from mesh.proto_time import to_timestamp
 from mesh.tombstone import DELETED_DETAIL
@@ -23,6 +24,7 @@ from protos.wastecoach.waste.v1 import waste_pb2_grpc
 from svc_waste import domain, results
 from svc_waste.repo import WasteRepo
 from svc_waste.storage import ImageStore, check_key
+from vision.formats import PHOTO_TYPES
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +39,12 @@ PUBLISH_TIMEOUT_S = 3.0
 # A stored image no scan points to is deleted once it is this old: younger, its scan may still be on
 # the way (CreateScan writes the image just before the row; an app uploads, then creates the scan).
 ORPHAN_GRACE = timedelta(hours=1)
+# The orphan sweep reads the store a page at a time and resumes where the last call stopped: a
+# bucket of millions is covered over several runs instead of listed whole in one call.
+ORPHAN_PAGE = 1000
+ORPHAN_PAGES_PER_CALL = 10
 # Where images live: scans/<user id>/… (sent with the scan) and uploads/<user id>/… (presigned).
 IMAGE_PREFIXES = ("scans/", "uploads/")
-_EXT = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif", "image/bmp": "bmp"}
 
 
 def to_proto(scan: domain.Scan) -> pb.Scan:
@@ -93,6 +98,7 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
         self.publisher = publisher
         self.events = events
         self.clock = clock
+        self._orphan_cursor = dict.fromkeys(IMAGE_PREFIXES, "")
 
     async def _owned(self, scan_id: str, user_id: str) -> domain.Scan:
         scan = await self.repo.get(scan_id)
@@ -112,8 +118,9 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
             await self.cache.set(f"scan:{scan.id}", to_proto(scan).SerializeToString(), CACHE_TTL_S)
         await self.events.publish(f"scan:{scan.id}", {"status": scan.status, "version": scan.version})
 
-    async def publish_job(self, scan: domain.Scan) -> bool:
-        job = {"scan_id": scan.id, "user_id": scan.user_id}
+    async def publish_job(self, scan: domain.Scan, *, record: bool = True) -> bool:
+        """record=False: a re-drive, whose claim already recorded the send."""
+        job = ScanJob(scan_id=scan.id, user_id=scan.user_id).body()
         try:
             # Bounded: with the broker down the request must not hang; the outbox relay retries.
             await asyncio.wait_for(
@@ -124,6 +131,8 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
             log.exception("publishing the scan job failed", extra={"scan_id": scan.id})
             metrics.ERRORS.labels("publish").inc()
             return False
+        if not record:
+            return True
         try:
             await self.repo.mark_published(scan.id, self.clock())
         except Exception:
@@ -135,12 +144,12 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
 
     async def give_up(self, scan: domain.Scan, message: str) -> None:
         """A scan re-driven until its give-up age: failed visibly, never left queued for ever."""
-        failed, changed = await self.repo.transition(
-            scan.id, lambda s: domain.fail(s, "processing_failed", message, self.clock())
+        ended, changed = await self.repo.transition(
+            scan.id, lambda s: domain.give_up(s, message, self.clock())
         )
         if changed:
             log.error("scan given up after repeated lost jobs", extra={"scan_id": scan.id})
-            await self._announce(failed)
+            await self._announce(ended)
 
     async def _refuse_deleted(self, user_id: str) -> None:
         if await self.repo.is_deleted(user_id):
@@ -180,7 +189,7 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
         scan_id = uuid.uuid4().hex
         if request.image:
             content_type = domain.sniff_image(request.image)
-            image_key = f"scans/{user_id}/{scan_id}.{_EXT.get(content_type, 'img')}"
+            image_key = f"scans/{user_id}/{scan_id}.{PHOTO_TYPES[content_type]}"
         elif request.image_key:
             image_key = check_key(request.image_key)
             if not image_key.startswith(f"uploads/{user_id}/"):
@@ -253,11 +262,11 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
     async def CreateUpload(self, request: pb.CreateUploadRequest, context: grpc.aio.ServicerContext):
         user_id = await require_user(context)
         await self._refuse_deleted(user_id)
-        if request.content_type not in _EXT:
-            raise InvalidInput("content_type must be one of " + ", ".join(sorted(_EXT)))
+        if request.content_type not in PHOTO_TYPES:
+            raise InvalidInput("content_type must be one of " + ", ".join(PHOTO_TYPES))
         if not 0 < request.size <= domain.MAX_IMAGE_BYTES:
             raise InvalidInput(f"size must be between 1 and {domain.MAX_IMAGE_BYTES} bytes")
-        key = f"uploads/{user_id}/{uuid.uuid4().hex}.{_EXT[request.content_type]}"
+        key = f"uploads/{user_id}/{uuid.uuid4().hex}.{PHOTO_TYPES[request.content_type]}"
         url, expires, headers = await self.store.presign_put(key, request.content_type, request.size)
         return pb.CreateUploadResponse(
             upload_url=url, image_key=key, expires_at=to_timestamp(expires), headers=headers
@@ -334,22 +343,26 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
     async def _sweep_orphans(self, older_than: datetime, limit: int) -> int:
         """Deletes up to `limit` stored images that no scan points to: left by a crash between
         writing an image and its row, or uploaded and never used."""
-        candidates = [
-            key
-            for prefix in IMAGE_PREFIXES
-            for key, modified in await self.store.list(prefix)
-            if modified < older_than
-        ]
         removed = 0
-        for start in range(0, len(candidates), 500):
-            batch = candidates[start : start + 500]
-            kept = await self.repo.referenced_images(batch)
-            for key in batch:
-                if removed >= limit:
-                    return removed
-                if key not in kept:
-                    await self.store.delete(key)
-                    removed += 1
+        for prefix in IMAGE_PREFIXES:
+            for _ in range(ORPHAN_PAGES_PER_CALL):
+                last = self._orphan_cursor[prefix]
+                page = await self.store.list(prefix, last, ORPHAN_PAGE)
+                # A short page is the end: the next call starts over from the beginning.
+                self._orphan_cursor[prefix] = page[-1][0] if len(page) == ORPHAN_PAGE else ""
+                batch = [key for key, modified in page if modified < older_than]
+                kept = await self.repo.referenced_images(batch)
+                for key in batch:
+                    if removed >= limit:
+                        # Resume here next time: what this call did not reach is not skipped.
+                        self._orphan_cursor[prefix] = last
+                        return removed
+                    if key not in kept:
+                        await self.store.delete(key)
+                        removed += 1
+                    last = key
+                if not self._orphan_cursor[prefix]:
+                    break
         return removed
 
     async def ListScansForReclassification(
@@ -363,6 +376,7 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
 
     async def AnswerScan(self, request: pb.AnswerScanRequest, context: grpc.aio.ServicerContext):
         user_id = await require_user(context)
+        await self._refuse_deleted(user_id)
         current = await self._owned(request.scan_id, user_id)
         if results.repeats(results.parse(current.result_json), request.question_id, request.choice_id):
             # A retry of an answer already applied: the same scan again, so the caller can finish

@@ -43,6 +43,15 @@ _ORIENTATION = {  # EXIF orientation -> the transpose that makes the picture upr
 
 
 @functools.cache
+def _heif_support() -> None:
+    """HEIC/HEIF (iPhone photos) through pillow-heif, registered with Pillow on first use. It applies
+    the file's rotation while decoding and resets the EXIF orientation to 1, so it is not applied twice."""
+    import pillow_heif
+
+    pillow_heif.register_heif_opener(thumbnails=True, depth_images=False, aux_images=False)
+
+
+@functools.cache
 def decode_slots() -> threading.BoundedSemaphore:
     """Process-wide: the vision worker and the cloud path decode in several threads at once."""
     return threading.BoundedSemaphore(DECODE_SLOTS)
@@ -55,6 +64,7 @@ def load_image(data: bytes, *, max_bytes: int = 15_000_000, max_pixels: int = MA
         raise ImageRejected("empty", "The file is empty.")
     if len(data) > max_bytes:
         raise ImageRejected("too_large", f"The file is larger than {max_bytes // 1_000_000} MB.")
+    _heif_support()
     with warnings.catch_warnings():
         # Pillow only warns between MAX_IMAGE_PIXELS and twice that; treat the warning as a rejection.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -66,7 +76,8 @@ def load_image(data: bytes, *, max_bytes: int = 15_000_000, max_pixels: int = MA
                 raise ImageRejected("too_many_pixels", "The image has too many pixels.")
             if min(w, h) < MIN_SIDE:
                 raise ImageRejected("too_small", "The image is too small to recognise anything.")
-            if img.format == "JPEG":
+            if img.format in ("JPEG", "HEIF"):
+                # JPEG: DCT scaling; HEIF: an embedded thumbnail, where one is at least DRAFT_SIZE.
                 img.draft("RGB", DRAFT_SIZE)
             big = img.size[0] * img.size[1] > BIG_DECODE_PIXELS
             with decode_slots() if big else contextlib.nullcontext():

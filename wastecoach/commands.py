@@ -1,4 +1,4 @@
-"""What each `wastecoach` sub-command does; the only place (with mesh.entry) that reads the environment."""
+"""What each `wastecoach` sub-command does; the only place that reads the environment."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 
 from mesh.component import wait_for_signal
-from mesh.logs import configure_logging
+from mesh.logs import configure_logging, wants_json
 from mesh.telemetry import setup_telemetry
 from wastecoach.settings import AllSettings
 
@@ -20,7 +20,9 @@ from wastecoach.settings import AllSettings
 def _settings(component: str) -> AllSettings:
     settings = AllSettings()
     settings.check_production()
-    configure_logging(f"wastecoach-{component}", settings.log_level, settings.log_json)
+    configure_logging(
+        f"wastecoach-{component}", settings.log_level, wants_json(settings.log_json, settings.production)
+    )
     setup_telemetry(f"wastecoach-{component}")
     return settings
 
@@ -30,9 +32,12 @@ async def cmd_up(args: argparse.Namespace) -> int:
 
     mesh = Mesh(_settings("up"))
     url = await mesh.start(args.host, args.port)
-    print(
-        f"AI Waste Coach is up: {url}  (API docs: {url}/docs; data in {mesh.settings.data_dir})", flush=True
+    # The one line a person needs among the logs (stdout, apart from them on stderr); bold on a terminal.
+    line = (
+        f"AI Waste Coach is up: {url}  open it in a browser (API docs: {url}/docs; "
+        f"data in {mesh.settings.data_dir}; Ctrl+C stops)"
     )
+    print(f"\033[1m{line}\033[0m" if sys.stdout.isatty() else line, flush=True)
     try:
         await wait_for_signal()
     finally:
@@ -111,7 +116,8 @@ async def cmd_feedback(args: argparse.Namespace) -> int:
     # A running waste service when one is named; else the embedded default's data, read in-process.
     addr = args.addr or (settings.waste_addr if "WASTECOACH_WASTE_ADDR" in os.environ else "")
     async with local_waste(settings, addr) as target:
-        async with make_channel(target, deadline_s=settings.grpc_deadline_s) as channel:
+        channel = make_channel(target, identity=settings.identity_key(), deadline_s=settings.grpc_deadline_s)
+        async with channel:
             report = await export(waste_pb2_grpc.WasteServiceStub(channel), folder)
     print(
         f"wrote {report.written} example(s) to {folder / 'labels.jsonl'}: {report.images} with their photo, "
@@ -155,7 +161,7 @@ async def cmd_scan(args: argparse.Namespace) -> int:
 
         settings = AllSettings()
         settings.check_production()
-        configure_logging("wastecoach-scan", "WARNING", settings.log_json)
+        configure_logging("wastecoach-scan", "WARNING", wants_json(settings.log_json, settings.production))
         mesh = Mesh(settings)
         url = await mesh.start(port=0)
         try:

@@ -39,7 +39,10 @@ async def _signed_in(clients: ClientsDep, pair: auth_pb2.TokenPair) -> JSONRespo
 
 
 @router.get(
-    "/{provider}/authorize", response_model=schemas.AuthorizeStart, responses=errors.problem_responses(429)
+    "/{provider}/authorize",
+    response_model=schemas.AuthorizeStart,
+    responses=errors.problem_responses(429),
+    operation_id="startSignIn",
 )
 async def authorize(
     request: Request,
@@ -65,11 +68,7 @@ async def authorize(
     address = request.client.host if request.client else "unknown"
     wait_s = await request.app.state.limiter.hit(f"authorize:{address}", settings.authorize_rate_per_minute)
     if wait_s:
-        raise ApiError(
-            429,
-            "too many sign-ins started from this address; try again shortly",
-            headers={"Retry-After": str(wait_s)},
-        )
+        raise ApiError(429, "too_many_signins", headers={"Retry-After": str(wait_s)})
     reply = await clients.auth.Authorize(
         auth_pb2.AuthorizeRequest(
             provider=provider,
@@ -82,7 +81,10 @@ async def authorize(
 
 
 @router.get(
-    "/{provider}/callback", response_model=schemas.Tokens, responses={302: {"description": "to the app"}}
+    "/{provider}/callback",
+    response_model=schemas.Tokens,
+    responses={302: {"description": "to the app's deep link, with a one-time code"}},
+    operation_id="signInCallback",
 )
 async def callback(
     provider: Provider,
@@ -93,16 +95,16 @@ async def callback(
 ) -> Response:
     """Where the provider sends the browser back: tokens, or a 302 to the app with a one-time code."""
     if error:
-        raise ApiError(401, f"sign-in at {provider} did not complete: {error}")
+        raise ApiError(401, "signin_failed", args={"provider": provider, "error": error})
     if not code or not state:
-        raise ApiError(400, "code and state are required")
+        raise ApiError(400, "signin_code_required")
     reply = await clients.auth.Callback(auth_pb2.CallbackRequest(provider=provider, code=code, state=state))
     if reply.app_redirect_url:
         return RedirectResponse(reply.app_redirect_url, status_code=302, headers=NO_STORE)
     return await _signed_in(clients, reply.tokens)
 
 
-@router.post("/{provider}/token", response_model=schemas.Tokens)
+@router.post("/{provider}/token", response_model=schemas.Tokens, operation_id="signInWithProviderToken")
 async def provider_token(provider: Provider, body: schemas.ProviderToken, clients: ClientsDep) -> Response:
     """Signs in with an access token from the provider's native SDK.
 
@@ -115,7 +117,7 @@ async def provider_token(provider: Provider, body: schemas.ProviderToken, client
     return await _signed_in(clients, reply.tokens)
 
 
-@router.post("/code/redeem", response_model=schemas.Tokens)
+@router.post("/code/redeem", response_model=schemas.Tokens, operation_id="redeemCode")
 async def redeem(body: schemas.RedeemRequest, clients: ClientsDep) -> Response:
     """Trades the one-time code from the app's deep link and the PKCE verifier of the sign-in's
     `code_challenge` for tokens (once, within a minute; a wrong verifier spends the code)."""
@@ -125,11 +127,11 @@ async def redeem(body: schemas.RedeemRequest, clients: ClientsDep) -> Response:
     return await _signed_in(clients, reply.tokens)
 
 
-@router.post("/dev/login", response_model=schemas.Tokens)
+@router.post("/dev/login", response_model=schemas.Tokens, operation_id="devLogin")
 async def dev_login(body: schemas.DevLogin, clients: ClientsDep, settings: SettingsDep) -> schemas.Tokens:
     """Development sign-in by nickname; not available in production."""
     if settings.production:
-        raise ApiError(404, "not found")
+        raise ApiError(404, "not_found")
     reply = await clients.auth.DevLogin(auth_pb2.DevLoginRequest(nickname=body.nickname))
     await clients.users.EnsureProfile(
         users_pb2.EnsureProfileRequest(nickname=reply.tokens.nickname),
@@ -138,19 +140,19 @@ async def dev_login(body: schemas.DevLogin, clients: ClientsDep, settings: Setti
     return _tokens(reply.tokens)
 
 
-@router.post("/token/refresh", response_model=schemas.Tokens)
+@router.post("/token/refresh", response_model=schemas.Tokens, operation_id="refreshToken")
 async def refresh(body: schemas.RefreshRequest, clients: ClientsDep) -> schemas.Tokens:
     reply = await clients.auth.RefreshToken(auth_pb2.RefreshTokenRequest(refresh_token=body.refresh_token))
     return _tokens(reply.tokens)
 
 
-@router.post("/logout", status_code=204)
+@router.post("/logout", status_code=204, operation_id="logout")
 async def logout(body: schemas.RefreshRequest, clients: ClientsDep) -> Response:
     await clients.auth.Logout(auth_pb2.LogoutRequest(refresh_token=body.refresh_token))
     return Response(status_code=204)
 
 
-@router.get("/jwks.json")
+@router.get("/jwks.json", operation_id="getJwks")
 async def jwks(clients: ClientsDep) -> Response:
     reply = await clients.auth.GetJwks(auth_pb2.GetJwksRequest())
     return Response(json.dumps(json.loads(reply.jwks_json)), media_type="application/json")

@@ -19,10 +19,10 @@ from protos.wastecoach.waste.v1 import waste_pb2
 router = APIRouter(prefix="/api/v1", tags=["coach"])
 
 
-@router.get("/categories", response_model=schemas.CategoryList)
+@router.get("/categories", response_model=schemas.CategoryList, operation_id="listCategories")
 async def categories(_: CurrentUser, clients: ClientsDep, language: Language) -> schemas.CategoryList:
     reply = await clients.coach.ListCategories(coach_pb2.ListCategoriesRequest(language=language))
-    return schemas.CategoryList(categories=[convert.category(c) for c in reply.categories])
+    return schemas.CategoryList(items=[convert.category(c) for c in reply.categories], next_cursor=None)
 
 
 async def _region(clients: Clients, user: Identity, given: str) -> str:
@@ -38,7 +38,7 @@ async def _region(clients: Clients, user: Identity, given: str) -> str:
     return reply.profile.region_code
 
 
-@router.get("/items", response_model=schemas.ItemList)
+@router.get("/items", response_model=schemas.ItemList, operation_id="searchItems")
 async def search_items(
     user: CurrentUser,
     clients: ClientsDep,
@@ -52,11 +52,13 @@ async def search_items(
         coach_pb2.SearchItemsRequest(query=q, limit=limit, language=language, region_code=region)
     )
     return schemas.ItemList(
-        items=[convert.item(i, with_score=True) for i in reply.items], uncertain=reply.uncertain
+        items=[convert.item(i, with_score=True) for i in reply.items],
+        next_cursor=None,
+        uncertain=reply.uncertain,
     )
 
 
-@router.get("/items/{item_id}", response_model=schemas.Item)
+@router.get("/items/{item_id}", response_model=schemas.Item, operation_id="getItem")
 async def get_item(
     user: CurrentUser,
     clients: ClientsDep,
@@ -71,7 +73,7 @@ async def get_item(
     return convert.item(reply.item)
 
 
-@router.post("/coach/ask", response_model=schemas.Answer)
+@router.post("/coach/ask", response_model=schemas.Answer, operation_id="ask")
 async def ask(
     body: schemas.Question, user: CurrentUser, clients: ClientsDep, language: Language
 ) -> schemas.Answer:

@@ -14,7 +14,7 @@ from protos.wastecoach.locations.v1 import locations_pb2
 router = APIRouter(prefix="/api/v1/locations", tags=["locations"])
 
 
-@router.get("/nearby", response_model=schemas.DropOffList)
+@router.get("/nearby", response_model=schemas.DropOffList, operation_id="findNearby")
 async def nearby(
     _: CurrentUser,
     clients: ClientsDep,
@@ -27,10 +27,10 @@ async def nearby(
     reply = await clients.locations.FindNearby(
         locations_pb2.FindNearbyRequest(lat=lat, lon=lon, category=category, radius_m=radius_m, limit=limit)
     )
-    return schemas.DropOffList(locations=[convert.drop_off(d) for d in reply.locations])
+    return schemas.DropOffList(items=[convert.drop_off(d) for d in reply.locations], next_cursor=None)
 
 
-@router.get("/{location_id}", response_model=schemas.DropOff)
+@router.get("/{location_id}", response_model=schemas.DropOff, operation_id="getLocation")
 async def get_location(
     _: CurrentUser, clients: ClientsDep, location_id: Annotated[str, Path(max_length=128), NoNul]
 ) -> schemas.DropOff:

@@ -13,10 +13,12 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from edge import convert, errors, schemas
 from edge.deps import ClientsDep, CurrentUser, Language, SettingsDep, as_user
 from edge.errors import ApiError
+from edge.openapi import header
 from edge.schemas import NoNul
 from mesh.proto_time import from_timestamp
 from protos.wastecoach.users.v1 import users_pb2
 from protos.wastecoach.waste.v1 import waste_pb2
+from vision.formats import PHOTO_NAMES
 
 router = APIRouter(prefix="/api/v1/scans", tags=["scans"])
 FINISHED = {"done", "failed"}
@@ -27,10 +29,39 @@ SSE_KEEPALIVE_S = 15.0
 SSE_POLL_S = 1.0
 # How soon a client reconnects after the server ended its stream for a shutdown.
 SSE_RETRY_MS = 1000
-# The largest body of this route (edge/body_gate.py): the photo (settings.max_upload_bytes, 15 MiB by
-# default), the other form fields and the multipart framing. Other routes take small JSON only.
-PHOTO_BODY_LIMIT = 15 * 1024 * 1024 + 64 * 1024
+# Room in this route's body (edge/body_gate.py) beyond the photo (settings.max_upload_bytes): the
+# other form fields and the multipart framing. Other routes take small JSON only.
+FORM_OVERHEAD = 64 * 1024
 ScanId = Annotated[str, Path(max_length=64), NoNul]
+SSE_RESPONSE = {
+    "description": "Server-sent events until the scan is done or failed. Event `status` (its `id` is the "
+    "scan's version; send it as `Last-Event-ID` to resume): `data` is the scan as `getScan` answers it "
+    "(the `Scan` schema), one per transition queued → processing → done | failed; the stream ends "
+    "after done or failed. Comment lines (`: keep-alive`) come every 15 s; a `retry:` line ends the "
+    "stream when the server shuts down (reconnect after that many ms).",
+    "content": {
+        "text/event-stream": {
+            # OpenAPI 3.2's shape of one event (tools that predate it read the description above).
+            "itemSchema": {
+                "type": "object",
+                "required": ["event", "data"],
+                "properties": {
+                    "id": {"type": "string", "description": "the scan's version"},
+                    "event": {"type": "string", "enum": ["status"]},
+                    "data": {
+                        "type": "string",
+                        "contentMediaType": "application/json",
+                        "contentSchema": {"$ref": "#/components/schemas/Scan"},
+                    },
+                    "retry": {"type": "integer", "description": "ms before reconnecting (shutdown)"},
+                },
+            },
+            "example": 'id: 1\nevent: status\ndata: {"scan_id": "8f14e45f", "status": "queued", '
+            '"created_at": "2026-11-03T09:00:00Z", "updated_at": "2026-11-03T09:00:00Z", '
+            '"result": null, "error": null}\n\n',
+        }
+    },
+}
 
 
 def _etag(scan: waste_pb2.Scan) -> str:
@@ -40,12 +71,22 @@ def _etag(scan: waste_pb2.Scan) -> str:
 async def _read_limited(upload: UploadFile, limit: int) -> bytes:
     data = await upload.read(limit + 1)
     if len(data) > limit:
-        raise ApiError(413, f"the image is larger than {limit // (1024 * 1024)} MB")
+        raise ApiError(413, "image_too_large", args={"mb": limit // (1024 * 1024)})
     return data
 
 
 @router.post(
-    "", status_code=202, response_model=schemas.ScanAccepted, responses=errors.problem_responses(413)
+    "",
+    status_code=202,
+    response_model=schemas.ScanAccepted,
+    responses={
+        202: {
+            "description": "queued: poll `status_url` or follow `events_url`",
+            "headers": header("Location"),
+        },
+        **errors.problem_responses(413),
+    },
+    operation_id="createScan",
 )
 async def create_scan(
     request: Request,
@@ -53,23 +94,29 @@ async def create_scan(
     clients: ClientsDep,
     settings: SettingsDep,
     language: Language,
-    image: Annotated[UploadFile | None, File(description="the photo (JPEG, PNG, WebP)")] = None,
+    image: Annotated[UploadFile | None, File(description=f"the photo ({PHOTO_NAMES})")] = None,
     image_key: Annotated[str | None, Form(max_length=255)] = None,
     lat: Annotated[float | None, Form(ge=-90, le=90)] = None,
     lon: Annotated[float | None, Form(ge=-180, le=180)] = None,
     hint: Annotated[str | None, Form(max_length=200), NoNul] = None,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)] = None,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            max_length=128,
+            description="a key of the app's choosing: the same key again answers the first scan "
+            "(422 `idempotency_key_reused` when the photo, place or hint differ)",
+        ),
+    ] = None,
 ) -> JSONResponse:
     wait_s = await request.app.state.limiter.hit(f"scan:{user.user_id}", settings.scan_rate_per_minute)
     if wait_s:
-        raise ApiError(429, "too many scans; try again shortly", headers={"Retry-After": str(wait_s)})
+        raise ApiError(429, "too_many_scans", headers={"Retry-After": str(wait_s)})
     if image is None and not image_key:
-        raise ApiError(
-            422, "send the photo as the multipart field `image`, or an `image_key` from /scans/uploads"
-        )
+        raise ApiError(422, "image_missing")
     data = await _read_limited(image, settings.max_upload_bytes) if image is not None else b""
     if image is not None and not data:
-        raise ApiError(422, "the image is empty")
+        raise ApiError(422, "image_empty")
     scan_request = waste_pb2.CreateScanRequest(
         image=data,
         image_key=image_key or "",
@@ -93,7 +140,7 @@ async def create_scan(
     return JSONResponse(body.model_dump(), status_code=202, headers={"Location": status_url})
 
 
-@router.post("/uploads", response_model=schemas.UploadTicket)
+@router.post("/uploads", response_model=schemas.UploadTicket, operation_id="createUpload")
 async def create_upload(
     body: schemas.UploadRequest, user: CurrentUser, clients: ClientsDep
 ) -> schemas.UploadTicket:
@@ -108,7 +155,7 @@ async def create_upload(
     )
 
 
-@router.get("", response_model=schemas.ScanPage)
+@router.get("", response_model=schemas.ScanPage, operation_id="listScans")
 async def list_scans(
     user: CurrentUser,
     clients: ClientsDep,
@@ -123,12 +170,30 @@ async def list_scans(
     )
 
 
-@router.get("/{scan_id}", response_model=schemas.Scan, name="get_scan")
+@router.get(
+    "/{scan_id}",
+    response_model=schemas.Scan,
+    name="get_scan",
+    operation_id="getScan",
+    responses={
+        200: {
+            "description": "the scan; `Retry-After` while it is queued or processing",
+            "headers": header("ETag", "Cache-Control", "Retry-After"),
+        },
+        304: {
+            "description": "unchanged since the `If-None-Match` ETag (no body)",
+            "headers": header("ETag", "Cache-Control", "Retry-After"),
+        },
+    },
+)
 async def get_scan(
     scan_id: ScanId,
     user: CurrentUser,
     clients: ClientsDep,
-    if_none_match: Annotated[str | None, Header(alias="If-None-Match")] = None,
+    if_none_match: Annotated[
+        str | None,
+        Header(alias="If-None-Match", description="the ETag of the last answer: 304 while unchanged"),
+    ] = None,
 ) -> Response:
     reply = await clients.waste.GetScan(waste_pb2.GetScanRequest(scan_id=scan_id), metadata=as_user(user))
     etag = _etag(reply.scan)
@@ -141,7 +206,12 @@ async def get_scan(
     return Response(body.model_dump_json(), media_type="application/json", headers=headers)
 
 
-@router.post("/{scan_id}/answer", response_model=schemas.Scan)
+@router.post(
+    "/{scan_id}/answer",
+    response_model=schemas.Scan,
+    operation_id="answerScan",
+    responses={200: {"description": "the scan with the answer's guidance", "headers": header("ETag")}},
+)
 async def answer_scan(
     scan_id: ScanId,
     body: schemas.AnswerRequest,
@@ -189,9 +259,8 @@ async def _next_event(incoming, draining: asyncio.Event) -> bool:
 @router.get(
     "/{scan_id}/events",
     response_class=StreamingResponse,
-    responses={
-        200: {"description": "`status` events until done or failed", "content": {"text/event-stream": {}}}
-    },
+    operation_id="streamScanEvents",
+    responses={200: SSE_RESPONSE},
 )
 async def scan_events(
     scan_id: ScanId, request: Request, user: CurrentUser, clients: ClientsDep

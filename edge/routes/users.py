@@ -28,7 +28,7 @@ def _profile(p: users_pb2.Profile) -> schemas.Profile:
     )
 
 
-@router.get("/me", response_model=schemas.Profile)
+@router.get("/me", response_model=schemas.Profile, operation_id="getMe")
 async def me(user: CurrentUser, clients: ClientsDep) -> schemas.Profile:
     reply = await clients.users.EnsureProfile(
         users_pb2.EnsureProfileRequest(nickname=user.nickname or "user"), metadata=as_user(user)
@@ -36,18 +36,18 @@ async def me(user: CurrentUser, clients: ClientsDep) -> schemas.Profile:
     return _profile(reply.profile)
 
 
-@router.patch("/me", response_model=schemas.Profile)
+@router.patch("/me", response_model=schemas.Profile, operation_id="updateMe")
 async def update_me(body: schemas.ProfilePatch, user: CurrentUser, clients: ClientsDep) -> schemas.Profile:
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
     if not changes:
-        raise ApiError(422, "nothing to change: send nickname, language or region_code")
+        raise ApiError(422, "nothing_to_change")
     reply = await clients.users.UpdateProfile(
         users_pb2.UpdateProfileRequest(**changes), metadata=as_user(user)
     )
     return _profile(reply.profile)
 
 
-@router.delete("/me", status_code=204)
+@router.delete("/me", status_code=204, operation_id="deleteMe")
 async def delete_me(
     request: Request,
     user: CurrentUser,
@@ -55,7 +55,7 @@ async def delete_me(
     confirm: Annotated[str, Query(description="must be the word DELETE: deletion is irreversible")] = "",
 ) -> Response:
     if confirm != "DELETE":
-        raise ApiError(422, "account deletion is irreversible: repeat the request with ?confirm=DELETE")
+        raise ApiError(422, "confirm_required")
     metadata = as_user(user)
     # Each service tombstones the account before deleting its rows, and creates nothing for it
     # again. Scans and images first; the profile last: while it stands, the edge still takes this
@@ -68,7 +68,7 @@ async def delete_me(
     return Response(status_code=204)
 
 
-@router.get("/me/scans", response_model=schemas.HistoryPage)
+@router.get("/me/scans", response_model=schemas.HistoryPage, operation_id="listHistory")
 async def history(
     user: CurrentUser,
     clients: ClientsDep,
@@ -93,7 +93,7 @@ async def history(
     )
 
 
-@router.get("/me/stats", response_model=schemas.Stats)
+@router.get("/me/stats", response_model=schemas.Stats, operation_id="getStats")
 async def stats(user: CurrentUser, clients: ClientsDep) -> schemas.Stats:
     reply = await clients.users.GetStats(
         users_pb2.GetStatsRequest(time_zone="Asia/Seoul"), metadata=as_user(user)

@@ -1,10 +1,12 @@
 """The whole system through REST, on the embedded default, with real photos."""
 
 import json
+import socket
 import statistics
 import time
 
 import grpc
+import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
@@ -108,3 +110,56 @@ async def test_keep_alive_responses_are_not_held_back_by_nagle(http):
         assert (await http.get("/healthz")).status_code == 200
         took.append(time.perf_counter() - start)
     assert statistics.median(took) < 0.02, took
+
+
+def iphone_heic(source) -> bytes:
+    """A photo as an iPhone saves it: HEIC, 12 MP (4032 x 3024 stored landscape), EXIF orientation 6
+    (shown portrait), Apple's make and model; made from a dataset photo."""
+    import io
+
+    import pillow_heif
+    from PIL import Image
+
+    img = Image.open(source).convert("RGB").rotate(90, expand=True).resize((4032, 3024))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    exif[0x010F] = "Apple"
+    exif[0x0110] = "iPhone 15"
+    out = io.BytesIO()
+    pillow_heif.from_pillow(img).save(out, quality=60, exif=exif.tobytes())
+    return out.getvalue()
+
+
+async def test_iphone_heic_photo_scans_to_done(http):
+    headers = await login(http, "mesh-iphone")
+    data = iphone_heic(photo("wastenet9/textiles", 3))
+    assert data[4:12] == b"ftypheic"
+    created = await http.post(
+        "/api/v1/scans", headers=headers, data=MAPO, files={"image": ("IMG_0001.HEIC", data, "image/heic")}
+    )
+    assert created.status_code == 202, created.text
+    scan = await wait_finished(http, created.json()["status_url"], headers)
+    assert scan["status"] == "done", scan
+    # Rotated upright from orientation 6, the clothes are recognised as the JPEG original is.
+    assert scan["result"]["category"]["code"] == "textiles"
+    assert scan["result"]["disposal"]["steps"] and scan["result"]["nearby"]
+
+
+def _outward_address() -> str:
+    """This machine's address on its default route (a UDP connect sends nothing)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("10.255.255.255", 9))
+        return probe.getsockname()[0]
+
+
+async def test_services_of_up_listen_on_loopback_only(mesh):
+    """Only this machine's processes reach the embedded default's gRPC ports."""
+    outward = _outward_address()
+    assert not outward.startswith("127."), outward
+    for component in mesh.components:
+        port = component.server.port
+        with socket.socket() as local:
+            local.connect(("127.0.0.1", port))
+        with socket.socket() as remote, pytest.raises(OSError):
+            remote.settimeout(2)
+            remote.connect((outward, port))

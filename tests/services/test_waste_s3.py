@@ -22,6 +22,7 @@ from svc_waste.s3 import S3ImageStore
 from svc_waste.settings import WasteSettings
 from tests.services.test_waste_servicer import jpeg
 from tests.support import running, user
+from vision.formats import PHOTO_TYPES
 
 
 def _free_port() -> int:
@@ -145,3 +146,44 @@ async def test_store_reads_no_byte_of_an_object_over_the_cap(s3_endpoint, monkey
     assert await store.get("uploads/ana/fits.jpg") == jpeg()
     assert reads[0]["headers"]["Range"] == f"bytes=0-{MAX_IMAGE_BYTES}"  # and the read itself is capped
     assert await store.get("uploads/ana/empty.jpg") == b""
+
+
+async def test_presign_takes_every_photo_type_a_scan_takes(s3_stub):
+    # One list (vision/formats.py) for presigned uploads and CreateScan: an iPhone's HEIC included.
+    for content_type, ext in PHOTO_TYPES.items():
+        ticket = await s3_stub.CreateUpload(
+            pb.CreateUploadRequest(content_type=content_type, size=1000), metadata=user("ana")
+        )
+        assert ticket.image_key.endswith(f".{ext}")
+        assert ticket.headers["Content-Type"] == content_type
+    heic = ftyp_heic()
+    ticket = await s3_stub.CreateUpload(
+        pb.CreateUploadRequest(content_type="image/heic", size=len(heic)), metadata=user("ana")
+    )
+    async with httpx.AsyncClient() as http:
+        put = await http.put(ticket.upload_url, content=heic, headers=dict(ticket.headers))
+    assert put.status_code == 200
+    scan = await s3_stub.CreateScan(pb.CreateScanRequest(image_key=ticket.image_key), metadata=user("ana"))
+    assert scan.created
+
+
+def ftyp_heic() -> bytes:
+    """The first bytes of an iPhone HEIC (its `ftyp` box): all the door checks."""
+    return b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 100
+
+
+async def test_listing_pages_by_start_after(s3_endpoint, monkeypatch):
+    """The orphan sweep's paging on real S3 semantics: key order, StartAfter, a bounded page."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    bucket = f"paging-{time.time_ns()}"
+    store = S3ImageStore(bucket, "ap-northeast-2", s3_endpoint)
+    store.client.create_bucket(
+        Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "ap-northeast-2"}
+    )
+    keys = [f"scans/u/{n:02d}.jpg" for n in range(5)]
+    for key in reversed(keys):
+        await store.put(key, b"x", "image/jpeg")
+    first = [key for key, _ in await store.list("scans/", "", 2)]
+    rest = [key for key, _ in await store.list("scans/", first[-1], 10)]
+    assert (first, rest) == (keys[:2], keys[2:])

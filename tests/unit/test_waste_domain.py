@@ -28,6 +28,7 @@ def scan(**kw) -> domain.Scan:
         (b"\xff\xd8\xff\xe0rest", "image/jpeg"),
         (b"\x89PNG\r\n\x1a\nrest", "image/png"),
         (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "image/webp"),
+        (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 16, "image/heic"),
     ],
 )
 def test_sniff_accepts_images_by_their_bytes(data, kind):
@@ -145,3 +146,11 @@ def test_an_answer_to_the_open_question_names_the_chosen_category():
 def test_answers_that_cannot_apply_are_refused(status, question, question_id, choice_id, error):
     with pytest.raises(error):
         domain.answer(scan(status=status), question, "plastic", question_id, choice_id, NOW)
+
+
+def test_the_rest_upload_schema_offers_the_types_a_scan_takes():
+    from edge.schemas import UploadRequest
+    from vision.formats import PHOTO_TYPES
+
+    offered = UploadRequest.model_json_schema()["properties"]["content_type"]["enum"]
+    assert offered == list(PHOTO_TYPES)
