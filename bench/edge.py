@@ -10,7 +10,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import grpc
 import httpx
 
 import svc_auth.component
@@ -19,6 +18,7 @@ from bench.common import line, machine, summary
 from edge.app import create_app
 from edge.clients import connect
 from mesh.events import InProcessEventBus
+from mesh.grpc_channel import make_channel
 from mesh.identity import user_metadata
 from protos.wastecoach.users.v1 import users_pb2, users_pb2_grpc
 from wastecoach.settings import AllSettings
@@ -33,7 +33,7 @@ async def main() -> None:
     addresses = {}
     for component in components:
         await component.migrate()
-        server = await component.start("127.0.0.1", 0)
+        server = await component.start("127.0.0.1", 0, settings.identity_key())
         addresses[f"{component.name}_addr"] = f"127.0.0.1:{server.port}"
     wired = settings.model_copy(update=addresses)
     app = create_app(wired, connect(wired), InProcessEventBus())
@@ -41,7 +41,7 @@ async def main() -> None:
         login = (await http.post("/api/v1/auth/dev/login", json={"nickname": "bench"})).json()
         headers = {"Authorization": f"Bearer {login['access_token']}"}
         me = (await http.get("/api/v1/users/me", headers=headers)).json()
-        channel = grpc.aio.insecure_channel(addresses["users_addr"])
+        channel = make_channel(addresses["users_addr"], identity=settings.identity_key())
         stub = users_pb2_grpc.UsersServiceStub(channel)
         metadata = user_metadata(me["user_id"])
 

@@ -72,6 +72,7 @@ def main() -> int:
             stderr=subprocess.DEVNULL,
         )
         rows = list(csv.DictReader(open(f"{prefix}_stats.csv", encoding="utf-8")))
+        errors = list(csv.DictReader(open(f"{prefix}_failures.csv", encoding="utf-8")))
     finally:
         up.send_signal(signal.SIGTERM)
         up.wait(30)
@@ -86,6 +87,10 @@ def main() -> int:
             f"{row['Request Count']:>6} {row['Failure Count']:>5} {float(row['Requests/s']):>7.1f} "
             f"{row['50%']:>7} {row['95%']:>7} {row['99%']:>7}"
         )
+    for error in errors:
+        print(f"failure: {error['Name']} {error['Error']} x{error['Occurrences']}")
+    server_errors = sum(int(e["Occurrences"]) for e in errors if "HTTPError('5" in e["Error"])
+    print(f"5xx answers: {server_errors}")
     failures = sum(int(r["Failure Count"]) for r in rows if r["Name"] == "Aggregated")
     return 1 if failures else 0
 

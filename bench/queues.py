@@ -38,6 +38,7 @@ def consumer(mesh: Mesh) -> subprocess.Popen:
     env = {
         **os.environ,
         "WASTECOACH_RABBIT_URL": w.rabbit_url,
+        "WASTECOACH_DATA_DIR": str(w.data_dir),  # where the mesh keeps its identity key
         "WASTECOACH_WASTE_ADDR": w.waste_addr,
         "WASTECOACH_COACH_ADDR": w.coach_addr,
         "WASTECOACH_LOCATIONS_ADDR": w.locations_addr,

@@ -10,15 +10,16 @@ term of the base without the candidate index.
 from __future__ import annotations
 
 import asyncio
+import secrets
 import tempfile
 import time
 from pathlib import Path
 
-import grpc
-
 import svc_coach.component
 from bench.common import line, machine, summary
 from evals.search_eval import Report, load, run
+from mesh.grpc_channel import make_channel
+from mesh.identity import IdentityKey
 from mesh.settings import MeshSettings
 from protos.wastecoach.coach.v1 import coach_pb2, coach_pb2_grpc
 from svc_coach import hangul
@@ -61,9 +62,10 @@ def brute_force(index: SearchIndex, queries: list[str]) -> list[float]:
 
 async def grpc_latencies(queries: list[str]) -> list[float]:
     component = svc_coach.component.build(MeshSettings(data_dir=Path(tempfile.mkdtemp()), log_json=False))
-    server = await component.start("127.0.0.1", 0)
+    identity = IdentityKey(secrets.token_bytes(32))
+    server = await component.start("127.0.0.1", 0, identity)
     samples = []
-    async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
+    async with make_channel(f"127.0.0.1:{server.port}", identity=identity) as channel:
         stub = coach_pb2_grpc.CoachServiceStub(channel)
         for query in queries:
             start = time.perf_counter()

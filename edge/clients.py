@@ -30,8 +30,12 @@ class Clients:
 
 
 def connect(settings: MeshSettings) -> Clients:
+    identity = settings.identity_key()
+
     def channel(service: str) -> grpc.aio.Channel:
-        return make_channel(settings.address_of(service), deadline_s=settings.grpc_deadline_s)
+        return make_channel(
+            settings.address_of(service), identity=identity, deadline_s=settings.grpc_deadline_s
+        )
 
     chans = {name: channel(name) for name in ("auth", "users", "waste", "coach", "locations")}
     return Clients(

@@ -9,6 +9,7 @@ from typing import Any
 import grpc
 
 from mesh.grpc_server import MAX_MESSAGE_BYTES
+from mesh.identity import IdentityKey, SignIdentity
 
 # Transient failures (a restarting pod) are retried by gRPC itself, bounded.
 _SERVICE_CONFIG = json.dumps(
@@ -42,11 +43,15 @@ class DefaultDeadline(grpc.aio.UnaryUnaryClientInterceptor):
 
 
 def make_channel(
-    address: str, *, deadline_s: float = 10.0, interceptors: list[grpc.aio.ClientInterceptor] | None = None
+    address: str,
+    *,
+    identity: IdentityKey,
+    deadline_s: float = 10.0,
+    interceptors: list[grpc.aio.ClientInterceptor] | None = None,
 ) -> grpc.aio.Channel:
     return grpc.aio.insecure_channel(
         address,
-        interceptors=[DefaultDeadline(deadline_s), *(interceptors or [])],
+        interceptors=[DefaultDeadline(deadline_s), SignIdentity(identity), *(interceptors or [])],
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),

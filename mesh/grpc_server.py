@@ -14,6 +14,7 @@ from grpc_reflection.v1alpha import reflection
 
 from mesh import metrics
 from mesh.errors import DomainError, InvalidInput, is_outage
+from mesh.identity import IdentityKey, VerifyIdentity
 from mesh.text_fields import nul_field
 
 log = logging.getLogger(__name__)
@@ -108,9 +109,12 @@ async def start_server(
     host: str,
     port: int,
     *,
+    identity: IdentityKey,
     interceptors: Sequence[grpc.aio.ServerInterceptor] = (),
 ) -> RunningServer:
-    server = grpc.aio.server(interceptors=[TimingInterceptor(), *interceptors], options=SERVER_OPTIONS)
+    server = grpc.aio.server(
+        interceptors=[TimingInterceptor(), VerifyIdentity(identity), *interceptors], options=SERVER_OPTIONS
+    )
     for spec in specs:
         spec.register(spec.servicer, server)
     health_servicer = health.aio.HealthServicer()

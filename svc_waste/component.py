@@ -39,14 +39,15 @@ async def relay_pass(
     servicer: WasteServicer, repo: WasteRepo, now: datetime, settings: WasteSettings, lost_before: datetime
 ) -> None:
     """One pass: publish jobs that never reached the broker, and re-drive scans whose job was lost
-    (published before `lost_before` and still not finished); give up on those past the give-up age."""
+    (no progress since `lost_before`); give up on those with no progress for the give-up age.
+    Replicas share the table: a claim lets one of them re-send a job."""
     for scan in await repo.unpublished(now - timedelta(seconds=settings.outbox_interval_s)):
         if not await servicer.publish_job(scan):
             return
     for scan in await repo.stalled(lost_before):
-        if scan.created_at < now - timedelta(seconds=settings.give_up_after_s):
+        if scan.updated_at < now - timedelta(seconds=settings.give_up_after_s):
             await servicer.give_up(scan, GIVE_UP_MESSAGE)
-        elif not await servicer.publish_job(scan):
+        elif await repo.claim_redrive(scan, now) and not await servicer.publish_job(scan, record=False):
             return
 
 

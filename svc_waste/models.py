@@ -21,6 +21,7 @@ class ScanRow(Base):
         UniqueConstraint("user_id", "idempotency_key", name="uq_scans_user_idempotency"),
         Index("ix_scans_user_created", "user_id", "created_at", "id"),
         Index("ix_scans_unpublished", "published_at"),
+        Index("ix_scans_image_key", "image_key"),
     )
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -135,21 +135,33 @@ class WasteRepo:
         async with self.sessions.begin() as session:
             await session.execute(update(ScanRow).where(ScanRow.id == scan_id).values(published_at=now))
 
-    async def stalled(self, published_before: datetime, limit: int = 100) -> list[Scan]:
-        """Scans whose job went out before the given time and that have not finished: their job was
-        lost (a crash of the in-process queue) or is stuck past its lease."""
+    async def stalled(self, before: datetime, limit: int = 100) -> list[Scan]:
+        """Unfinished scans with no progress since `before`: their job was neither (re)sent nor
+        started by a worker since (a crash of the in-process queue, a message the broker lost)."""
         query = (
             select(ScanRow)
             .where(
                 ScanRow.status.in_((QUEUED, PROCESSING)),
                 ScanRow.published_at.is_not(None),
-                ScanRow.published_at < published_before,
+                ScanRow.published_at < before,
+                ScanRow.updated_at < before,
             )
-            .order_by(ScanRow.published_at)
+            .order_by(ScanRow.updated_at)
             .limit(limit)
         )
         async with self.sessions() as session:
             return [_scan(row) for row in (await session.scalars(query)).all()]
+
+    async def claim_redrive(self, scan: Scan, now: datetime) -> bool:
+        """True for exactly one of the replicas that saw the same stalled scan: the one whose update
+        still finds the publish time it read."""
+        statement = (
+            update(ScanRow)
+            .where(ScanRow.id == scan.id, ScanRow.published_at == scan.published_at)
+            .values(published_at=now)
+        )
+        async with self.sessions.begin() as session:
+            return (await session.execute(statement)).rowcount == 1
 
     async def unpublished(self, older_than: datetime, limit: int = 100) -> list[Scan]:
         query = (
@@ -210,10 +222,12 @@ class WasteRepo:
         exactly the rows deleted (one statement: a scan committed meanwhile is either deleted and
         named, or not deleted), so the caller removes their images."""
         async with self.sessions.begin() as session:
-            await session.execute(delete(FeedbackRow).where(FeedbackRow.user_id == user_id))
+            # Scans first: an answer in flight then finds no scan to label, so no example written
+            # after the examples' delete can outlive the account.
             rows = await session.execute(
                 delete(ScanRow).where(ScanRow.user_id == user_id).returning(ScanRow.id, ScanRow.image_key)
             )
+            await session.execute(delete(FeedbackRow).where(FeedbackRow.user_id == user_id))
             return [(scan_id, key) for scan_id, key in rows.all()]
 
     async def referenced_images(self, keys: list[str]) -> set[str]:

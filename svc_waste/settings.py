@@ -13,9 +13,12 @@ class WasteSettings(MeshSettings):
     s3_region: str = "ap-northeast-2"
     s3_endpoint_url: str | None = None
     outbox_interval_s: float = 5.0
-    # A scan still unfinished this long after its job was published lost its job: it is re-driven.
-    redrive_after_s: float = 120.0
-    # A scan re-driven until this age fails visibly instead.
+    # A scan with no progress this long after its job was (re)sent lost its job: it is re-driven.
+    # Long enough that a RabbitMQ backlog (durable, so not lost) is not sent twice; the embedded
+    # default re-drives its lost queue at start instead.
+    redrive_after_s: float = 600.0
+    # A scan with no progress for this long stops being re-driven: it fails visibly (or keeps the
+    # result it had, when a re-classification was lost).
     give_up_after_s: float = 1800.0
 
     @property

@@ -22,8 +22,11 @@ class ImageStore(Protocol):
         ...
 
     async def delete(self, key: str) -> None: ...
-    async def list(self, prefix: str) -> list[tuple[str, datetime]]:
-        """(key, last modified) of every stored image whose key starts with prefix."""
+    async def list(
+        self, prefix: str, start_after: str = "", limit: int | None = None
+    ) -> list[tuple[str, datetime]]:
+        """(key, last modified) of the stored images whose key starts with prefix, in key order:
+        those after `start_after`, at most `limit` (a page; all when None)."""
         ...
 
     async def presign_put(
@@ -93,7 +96,9 @@ class LocalImageStore:
 
         await asyncio.to_thread(remove)
 
-    async def list(self, prefix: str) -> list[tuple[str, datetime]]:
+    async def list(
+        self, prefix: str, start_after: str = "", limit: int | None = None
+    ) -> list[tuple[str, datetime]]:
         def walk() -> list[tuple[str, datetime]]:
             found = []
             # Only the folder the prefix names is walked (scans/<user id>/ for one user).
@@ -103,14 +108,14 @@ class LocalImageStore:
                     path = os.path.join(folder, name)
                     key = os.path.relpath(path, self.root).replace(os.sep, "/")
                     # A file whose name is no key (not ours) is left alone.
-                    if not (key.startswith(prefix) and _KEY.match(key)):
+                    if not (key.startswith(prefix) and _KEY.match(key)) or key <= start_after:
                         continue
                     try:
                         modified = os.stat(path).st_mtime
                     except FileNotFoundError:
                         continue  # deleted meanwhile
                     found.append((key, datetime.fromtimestamp(modified, UTC)))
-            return found
+            return sorted(found)[:limit]
 
         return await asyncio.to_thread(walk)
 

@@ -8,13 +8,22 @@ from contextlib import asynccontextmanager
 import grpc
 
 from mesh.component import ServiceComponent
+from mesh.grpc_channel import make_channel
+from mesh.identity import IdentityKey
+
+# The mesh key of in-process test servers; channels from `signed_channel` carry identities it signs.
+TEST_KEY = IdentityKey(b"test-only-internal-identity-key")
+
+
+def signed_channel(address: str) -> grpc.aio.Channel:
+    return make_channel(address, identity=TEST_KEY)
 
 
 @asynccontextmanager
 async def running(component: ServiceComponent) -> AsyncIterator[grpc.aio.Channel]:
     await component.migrate()
-    server = await component.start("127.0.0.1", 0)
-    channel = grpc.aio.insecure_channel(f"127.0.0.1:{server.port}")
+    server = await component.start("127.0.0.1", 0, TEST_KEY)
+    channel = signed_channel(f"127.0.0.1:{server.port}")
     try:
         yield channel
     finally:

@@ -21,9 +21,9 @@ from google.protobuf.json_format import MessageToDict
 from mesh.events import InProcessEventBus
 from mesh.identity import system_metadata
 from protos.wastecoach.waste.v1 import waste_pb2, waste_pb2_grpc
+from vision.formats import PHOTO_TYPES
 
 PAGE = 100
-_EXT = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif", "image/bmp": "bmp"}
 # Category codes and scan ids become path parts: anything else is not trusted as one.
 _SAFE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -72,7 +72,7 @@ async def export(waste: waste_pb2_grpc.WasteServiceStub, folder: Path) -> Export
                 continue
             label = example.chosen_category if _SAFE.match(example.chosen_category) else "unknown"
             name = example.scan_id if _SAFE.match(example.scan_id) else f"example-{report.written}"
-            ext = _EXT.get(image.content_type, "img")
+            ext = PHOTO_TYPES.get(image.content_type, "img")
             await asyncio.to_thread(_write, folder / "images" / label / f"{name}.{ext}", image.image)
             report.images += 1
         cursor = page.next_cursor
@@ -101,7 +101,7 @@ async def local_waste(settings: Any, addr: str) -> AsyncIterator[str]:
     component = svc_waste.component.build(
         settings, publisher=_NoPublishing(), events=InProcessEventBus(), relay=False
     )
-    server = await component.start("127.0.0.1", 0)
+    server = await component.start("127.0.0.1", 0, settings.identity_key())
     try:
         yield f"127.0.0.1:{server.port}"
     finally:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Iterator
 
-import grpc
 import pytest
 from prometheus_client import REGISTRY
 
@@ -15,6 +14,7 @@ from svc_coach import grounding
 from svc_coach.coaching import Flags, compose
 from svc_coach.component import build
 from svc_coach.settings import CoachSettings
+from tests.support import TEST_KEY, signed_channel
 
 from .fake_chat import FakeChat
 
@@ -49,8 +49,8 @@ async def stub(fake, tmp_path_factory) -> AsyncIterator[coach_pb2_grpc.CoachServ
         llm_max_retries=1,
     )
     comp = build(settings)
-    server = await comp.start("127.0.0.1", 0)
-    channel = grpc.aio.insecure_channel(f"127.0.0.1:{server.port}")
+    server = await comp.start("127.0.0.1", 0, TEST_KEY)
+    channel = signed_channel(f"127.0.0.1:{server.port}")
     try:
         yield coach_pb2_grpc.CoachServiceStub(channel)
     finally:

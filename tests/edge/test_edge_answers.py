@@ -223,7 +223,8 @@ async def test_a_real_photo_asks_the_answer_decides_and_the_label_is_exported(tm
                 other["category"]["code"]: 1,
             }
 
-        out = await _export(tmp_path / "export", mesh.wired.waste_addr)
+        # A running service answers only callers signed with its mesh key (here: its data dir's).
+        out = await _export(tmp_path / "export", mesh.wired.waste_addr, mesh.settings.data_dir)
         assert "wrote 2 example(s)" in out and "1 with their photo, 1 with no image any more" in out
         lines = (tmp_path / "export" / "labels.jsonl").read_text().splitlines()
         labels = {row["scan_id"]: row for row in map(json.loads, lines)}

@@ -6,6 +6,12 @@ from __future__ import annotations
 
 import json
 
+import httpx
+
+from edge.app import create_app
+from edge.clients import connect
+from edge.settings import EdgeSettings
+from mesh.events import InProcessEventBus
 from tests.services.test_waste_servicer import jpeg
 
 PROBLEM = "application/problem+json"
@@ -77,3 +83,17 @@ async def test_public_and_photo_routes_keep_their_bodies(edge_env):
         "/api/v1/scans", headers=headers, files={"image": ("p.jpg", photo, "image/jpeg")}
     )
     assert reply.status_code == 202, reply.text
+
+
+async def test_the_photo_route_follows_the_configured_upload_limit(tmp_path):
+    """One limit: the gate's photo budget is the configured upload size plus the form's framing, so
+    a smaller WASTECOACH_MAX_UPLOAD_BYTES is refused at the door, unread."""
+    settings = EdgeSettings(data_dir=tmp_path, max_upload_bytes=1 * MiB)
+    app = create_app(settings, connect(settings), InProcessEventBus())
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://edge") as http:
+        for declared, status in ((2 * MiB, 413), (1 * MiB + 1024, 401)):
+            body = Body(b"x" * 65536, 1)
+            headers = {"Content-Length": str(declared), "Content-Type": "multipart/form-data; boundary=x"}
+            reply = await http.post("/api/v1/scans", content=body, headers=headers)
+            _problem(reply, status)
+            assert body.pulled == 0

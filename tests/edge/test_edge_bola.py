@@ -3,6 +3,7 @@
 import grpc
 import pytest
 
+from mesh.grpc_channel import make_channel
 from mesh.identity import user_metadata
 from protos.wastecoach.waste.v1 import waste_pb2, waste_pb2_grpc
 from tests.services.test_waste_servicer import jpeg
@@ -78,7 +79,7 @@ async def test_someone_elses_image_key_cannot_be_scanned(two_users):
 
 async def test_images_are_served_to_workers_only(two_users):
     env, alice, _, scan_id = two_users
-    async with grpc.aio.insecure_channel(env.settings.waste_addr) as channel:
+    async with make_channel(env.settings.waste_addr, identity=env.settings.identity_key()) as channel:
         with pytest.raises(grpc.aio.AioRpcError) as err:
             await waste_pb2_grpc.WasteServiceStub(channel).GetScanImage(
                 waste_pb2.GetScanImageRequest(scan_id=scan_id), metadata=user_metadata(env.user_id(alice))

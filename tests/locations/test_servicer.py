@@ -14,6 +14,7 @@ from protos.wastecoach.locations.v1 import locations_pb2_grpc
 from svc_locations.component import build
 from svc_locations.settings import LocationsSettings
 from tests.conftest import create_pg_database, drop_pg_database
+from tests.support import TEST_KEY, signed_channel
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +39,8 @@ async def stub(
     settings = MeshSettings(data_dir=tmp_path_factory.mktemp("svc"), env="test", database_url=database_url)
     comp = build(settings)
     await comp.migrate()
-    server = await comp.start("127.0.0.1", 0)
-    channel = grpc.aio.insecure_channel(f"127.0.0.1:{server.port}")
+    server = await comp.start("127.0.0.1", 0, TEST_KEY)
+    channel = signed_channel(f"127.0.0.1:{server.port}")
     yield locations_pb2_grpc.LocationsServiceStub(channel)
     await channel.close()
     await comp.stop(0)
@@ -117,9 +118,9 @@ async def test_demo_set_without_data_only_outside_production(tmp_path: Path) -> 
         settings = LocationsSettings(data_dir=tmp_path / env, env=env, locations_data_dir=None)
         comp = build(settings)
         await comp.migrate()
-        server = await comp.start("127.0.0.1", 0)
+        server = await comp.start("127.0.0.1", 0, TEST_KEY)
         try:
-            async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
+            async with signed_channel(f"127.0.0.1:{server.port}") as channel:
                 stub = locations_pb2_grpc.LocationsServiceStub(channel)
                 found = (
                     await stub.FindNearby(pb.FindNearbyRequest(lat=37.5663, lon=126.9779, limit=50))

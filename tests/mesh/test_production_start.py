@@ -10,14 +10,15 @@ URLS = {
     "WASTECOACH_DATABASE_URL": "postgresql+asyncpg://postgres@127.0.0.1:5432/unused",
     "WASTECOACH_REDIS_URL": "redis://127.0.0.1:6379/0",
     "WASTECOACH_RABBIT_URL": "amqp://guest:guest@127.0.0.1:5672/",
+    # Without it each process would sign identities with a key of its own.
+    "WASTECOACH_INTERNAL_KEY": "k" * 32,
 }
-# Each way a process starts: the CLI (serve, consume, up) and a service's own entry point.
+# Each way a process starts: the CLI (serve, consume, up).
 COMMANDS = {
     "serve auth": ["-m", "wastecoach", "serve", "auth"],
     "serve edge": ["-m", "wastecoach", "serve", "edge"],
     "consume q.ai": ["-m", "wastecoach", "consume", "q.ai"],
     "up": ["-m", "wastecoach", "up", "--port", "0"],
-    "python -m svc_users": ["-m", "svc_users"],
 }
 
 

@@ -43,6 +43,8 @@ def start_consumer(mesh: Mesh, queue: str = "q.ai", **env: str) -> subprocess.Po
         **os.environ,
         "WASTECOACH_RABBIT_URL": wired.rabbit_url,
         "WASTECOACH_REDIS_URL": wired.redis_url,
+        # The mesh's identity key lives there: the consumer's calls must be signed with it.
+        "WASTECOACH_DATA_DIR": str(wired.data_dir),
         "WASTECOACH_WASTE_ADDR": wired.waste_addr,
         "WASTECOACH_COACH_ADDR": wired.coach_addr,
         "WASTECOACH_LOCATIONS_ADDR": wired.locations_addr,

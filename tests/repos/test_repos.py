@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
+import sqlalchemy
 
 import svc_auth.component
 import svc_users.component
@@ -204,3 +205,12 @@ async def test_waste_repo_expiry_and_reclassification_queries(sessions_for):
     expirable = {s.id for s in await repo.finished_with_images(NOW - timedelta(days=30), 1000)}
     assert set(ids) <= expirable
     assert not {s.id for s in await repo.finished_with_images(old - timedelta(days=1), 1000)} & set(ids)
+
+
+async def test_upgrading_auth_keeps_the_table_the_previous_release_still_uses(sessions_for):
+    """A rollout runs the migration while pods of the previous release still serve sign-ins from
+    auth_oauth_states: the table goes only in a later release (two phases)."""
+    sessions = await sessions_for(svc_auth.component.MIGRATIONS, "alembic_version_auth")
+    async with sessions() as session:
+        tables = await session.run_sync(lambda s: sqlalchemy.inspect(s.connection()).get_table_names())
+    assert {"auth_oauth_states", "auth_one_time_codes"} <= set(tables)

@@ -252,3 +252,13 @@ async def test_answered_scans_are_not_reclassified_and_expired_images_are_not_fo
     )
     assert await _code(env.stub.GetScanImage(image, metadata=system_metadata())) == grpc.StatusCode.NOT_FOUND
     assert answered.scan_id in {f.scan_id for f in await env.feedback()}
+
+
+async def test_an_answer_racing_the_account_deletion_keeps_nothing(env):
+    """The deletion's tombstone is committed while its scans are still being deleted: an answer that
+    arrives in between is refused, and no labelled example outlives the account."""
+    owner = uid()
+    scan = await env.scan(owner, asking_result())
+    await env.servicer.repo.tombstone(owner, datetime.now(UTC))
+    assert await _code(env.answer(owner, scan.scan_id, "clear")) == grpc.StatusCode.UNAUTHENTICATED
+    assert not [f for f in await env.feedback() if f.scan_id == scan.scan_id]

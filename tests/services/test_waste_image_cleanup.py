@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import text
 
 import svc_waste.component
+import svc_waste.servicer
 from mesh.db import create_engine, session_factory
 from mesh.events import InProcessEventBus
 from mesh.identity import system_metadata
@@ -200,3 +201,19 @@ async def test_a_scan_submitted_while_the_account_is_deleted_leaves_nothing(data
             await holder.close()
         assert not (await stub.ListScans(pb.ListScansRequest(), metadata=user(user_id))).scans
     assert _images_of(settings, user_id) == []
+
+
+async def test_the_orphan_sweep_reads_a_page_at_a_time_and_resumes(waste, monkeypatch):
+    """Each call lists a bounded page of the store and carries on from there on the next call, so a
+    large bucket is never listed whole in one upkeep run; every orphan goes in the end."""
+    stub, settings = waste
+    monkeypatch.setattr(svc_waste.servicer, "ORPHAN_PAGE", 2)
+    monkeypatch.setattr(svc_waste.servicer, "ORPHAN_PAGES_PER_CALL", 1)
+    user_id = uuid.uuid4().hex
+    for _ in range(5):
+        _stray(settings, f"scans/{user_id}/{uuid.uuid4().hex}.jpg", TWO_HOURS_AGO)
+    left = []
+    for _ in range(4):
+        await stub.ExpireImages(pb.ExpireImagesRequest(retention_days=30), metadata=system_metadata())
+        left.append(len(_images_of(settings, user_id)))
+    assert left == [3, 1, 0, 0]

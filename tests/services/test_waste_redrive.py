@@ -3,6 +3,7 @@ lease, and one that keeps losing its job fails visibly: no accepted scan stays q
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -10,6 +11,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mesh.events import InProcessEventBus
+from mesh.identity import system_metadata
+from protos.wastecoach.common.v1 import common_pb2
 from protos.wastecoach.waste.v1 import waste_pb2 as pb
 from protos.wastecoach.waste.v1 import waste_pb2_grpc
 from svc_waste.component import build, relay_pass
@@ -70,3 +73,59 @@ async def test_a_stored_scan_is_accepted_even_if_recording_its_job_fails(data_di
         reply = await stub.CreateScan(pb.CreateScanRequest(image=jpeg()), metadata=user("busy"))
         assert reply.created and reply.scan.status == pb.SCAN_STATUS_QUEUED
         assert publisher.published == [{"scan_id": reply.scan.scan_id, "user_id": "busy"}]
+
+
+async def test_a_lost_re_classification_keeps_its_result(data_dir, database_url):
+    """A re-classified scan goes back to processing long after it was published: the sweep judges it
+    by its last progress, and giving it up keeps the result it had instead of failing it."""
+    settings = WasteSettings(data_dir=data_dir, database_url=database_url, outbox_interval_s=3600)
+    publisher = FlakyPublisher()
+    publisher.down = False
+    component = build(settings, publisher=publisher, events=InProcessEventBus())
+    async with running(component) as channel:
+        stub = waste_pb2_grpc.WasteServiceStub(channel)
+        owner = uuid.uuid4().hex
+        scan = (await stub.CreateScan(pb.CreateScanRequest(image=jpeg()), metadata=user(owner))).scan
+        system = system_metadata()
+        await stub.StartProcessing(
+            pb.StartProcessingRequest(scan_id=scan.scan_id, attempt=1), metadata=system
+        )
+        can = common_pb2.Category(code="can_metal", name_ko="캔류", name_en="Cans")
+        result = pb.ScanResult(category=can, confidence=0.9, model="old")
+        await stub.CompleteScan(pb.CompleteScanRequest(scan_id=scan.scan_id, result=result), metadata=system)
+        servicer = component.specs[0].servicer
+        # Re-classification starts an hour later (its clock says so; the database keeps that time).
+        servicer.clock = lambda: datetime.now(UTC) + timedelta(hours=1)
+        await stub.StartProcessing(
+            pb.StartProcessingRequest(scan_id=scan.scan_id, attempt=1, reclassify=True), metadata=system
+        )
+        sent = len(publisher.published)
+        lease = timedelta(seconds=settings.redrive_after_s)
+        # Within a lease of its restart it is in progress, however old its first job is.
+        soon = servicer.clock() + lease / 2
+        await relay_pass(servicer, servicer.repo, soon, settings, soon - lease)
+        assert len(publisher.published) == sent
+        # Past the give-up age from that restart: it keeps its earlier result, it does not fail.
+        end = servicer.clock() + timedelta(seconds=settings.give_up_after_s + 1)
+        await relay_pass(servicer, servicer.repo, end, settings, end)
+        got = (await stub.GetScan(pb.GetScanRequest(scan_id=scan.scan_id), metadata=user(owner))).scan
+        assert got.status == pb.SCAN_STATUS_DONE and got.result.category.code == "can_metal"
+
+
+async def test_one_replica_re_sends_a_stalled_job(data_dir, database_url):
+    """Two waste replicas sweep the same table at once: the lost job goes out once, not per replica."""
+    settings = WasteSettings(data_dir=data_dir, database_url=database_url, outbox_interval_s=3600)
+    publishers = [FlakyPublisher(), FlakyPublisher()]
+    for publisher in publishers:
+        publisher.down = False
+    first, second = (build(settings, publisher=p, events=InProcessEventBus()) for p in publishers)
+    async with running(first) as channel, running(second):
+        stub = waste_pb2_grpc.WasteServiceStub(channel)
+        scan = (await stub.CreateScan(pb.CreateScanRequest(image=jpeg()), metadata=user("u"))).scan
+        job = {"scan_id": scan.scan_id, "user_id": "u"}
+        later = datetime.now(UTC) + timedelta(seconds=settings.redrive_after_s + 1)
+        lost_before = later - timedelta(seconds=settings.redrive_after_s)
+        servicers = [component.specs[0].servicer for component in (first, second)]
+        for _ in range(3):
+            await asyncio.gather(*(relay_pass(s, s.repo, later, settings, lost_before) for s in servicers))
+        assert sum(p.published.count(job) for p in publishers) == 2  # CreateScan's, then one re-drive

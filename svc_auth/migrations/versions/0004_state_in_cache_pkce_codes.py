@@ -14,8 +14,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # Sign-ins started before the upgrade are lost: the app starts them again.
-    op.drop_table("auth_oauth_states")
+    # auth_oauth_states stays: pods of the previous release still write and read it during the
+    # rollout that runs this migration. New pods no longer use it; a migration of a later release,
+    # once no such pod runs, drops it (two phases, so no rollout breaks a sign-in in flight).
     with op.batch_alter_table("auth_one_time_codes") as batch:
         batch.add_column(sa.Column("code_challenge", sa.String(64), nullable=False, server_default=""))
 
@@ -23,6 +24,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("auth_one_time_codes") as batch:
         batch.drop_column("code_challenge")
+    # An earlier form of this migration dropped the table: bring it back where it is gone.
+    if sa.inspect(op.get_bind()).has_table("auth_oauth_states"):
+        return
     op.create_table(
         "auth_oauth_states",
         sa.Column("state_hash", sa.String(64), primary_key=True),

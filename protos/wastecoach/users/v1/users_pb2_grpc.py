@@ -26,7 +26,8 @@ if _version_not_supported:
 
 
 class UsersServiceStub:
-    """Profiles, scan history and stats. Every call acts for the user in the `x-user-id` metadata.
+    """Profiles, scan history and stats. Every call acts for the user its signed `x-wc-identity`
+    metadata names (mesh/identity.py); a plaintext `x-user-id` is not trusted.
     """
 
     def __init__(self, channel):
@@ -73,7 +74,8 @@ class UsersServiceStub:
 
 
 class UsersServiceServicer:
-    """Profiles, scan history and stats. Every call acts for the user in the `x-user-id` metadata.
+    """Profiles, scan history and stats. Every call acts for the user its signed `x-wc-identity`
+    metadata names (mesh/identity.py); a plaintext `x-user-id` is not trusted.
     """
 
     def EnsureProfile(self, request, context):
@@ -169,7 +171,8 @@ def add_UsersServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class UsersService:
-    """Profiles, scan history and stats. Every call acts for the user in the `x-user-id` metadata.
+    """Profiles, scan history and stats. Every call acts for the user its signed `x-wc-identity`
+    metadata names (mesh/identity.py); a plaintext `x-user-id` is not trusted.
     """
 
     @staticmethod

@@ -26,7 +26,8 @@ if _version_not_supported:
 
 
 class WasteServiceStub:
-    """The scan lifecycle. User-facing calls act for the `x-user-id` metadata; the worker calls
+    """The scan lifecycle. User-facing calls act for the user the signed `x-wc-identity` metadata
+    names (mesh/identity.py); the worker calls
     (StartProcessing, GetScanImage, CompleteScan, FailScan) act as the `system` identity.
     """
 
@@ -104,7 +105,8 @@ class WasteServiceStub:
 
 
 class WasteServiceServicer:
-    """The scan lifecycle. User-facing calls act for the `x-user-id` metadata; the worker calls
+    """The scan lifecycle. User-facing calls act for the user the signed `x-wc-identity` metadata
+    names (mesh/identity.py); the worker calls
     (StartProcessing, GetScanImage, CompleteScan, FailScan) act as the `system` identity.
     """
 
@@ -275,7 +277,8 @@ def add_WasteServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class WasteService:
-    """The scan lifecycle. User-facing calls act for the `x-user-id` metadata; the worker calls
+    """The scan lifecycle. User-facing calls act for the user the signed `x-wc-identity` metadata
+    names (mesh/identity.py); the worker calls
     (StartProcessing, GetScanImage, CompleteScan, FailScan) act as the `system` identity.
     """
 
