@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -70,15 +71,16 @@ def build_broker(
     handlers: dict[str, Handler],
     *,
     retry: RetryPolicy | None = None,
-    prefetch: int = 8,
+    prefetch: int | Callable[[str], int] = 8,
     middlewares: tuple[Any, ...] | None = None,
 ) -> RabbitBroker:
     broker = make_broker(url) if middlewares is None else make_broker(url, middlewares=middlewares)
     publisher = RabbitPublisher(broker)
     policy = retry or RetryPolicy()
     for queue, handler in handlers.items():
+        count = prefetch(queue) if callable(prefetch) else prefetch
         broker.subscriber(
-            work_queue(queue), ack_policy=AckPolicy.MANUAL, channel=Channel(prefetch_count=prefetch)
+            work_queue(queue), ack_policy=AckPolicy.MANUAL, channel=Channel(prefetch_count=count)
         )(make_callback(queue, handler, publisher, policy))
         broker.publisher(retry_queue(queue))
     return broker

@@ -11,13 +11,14 @@ import logging
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 import grpc
 from opentelemetry import trace
 
 from mesh import metrics
 from mesh.identity import system_metadata, user_metadata
+from mesh.job_messages import ScanJob
 from mesh.jobs import JobContext
 from protos.wastecoach.coach.v1 import coach_pb2, coach_pb2_grpc
 from protos.wastecoach.common.v1 import common_pb2
@@ -215,14 +216,10 @@ async def analyse(
     )
 
 
-async def process_scan(body: dict[str, Any], ctx: JobContext, deps: ScanDeps) -> None:
-    scan_id = str(body.get("scan_id", ""))
-    if not scan_id:
-        raise ValueError("job has no scan_id")
+async def process_scan(job: ScanJob, ctx: JobContext, deps: ScanDeps) -> None:
+    scan_id = job.scan_id
     started = await deps.waste.StartProcessing(
-        waste_pb2.StartProcessingRequest(
-            scan_id=scan_id, attempt=ctx.attempt, reclassify=bool(body.get("reclassify"))
-        ),
+        waste_pb2.StartProcessingRequest(scan_id=scan_id, attempt=ctx.attempt, reclassify=job.reclassify),
         metadata=system_metadata(),
     )
     if started.already_finished:

@@ -1,7 +1,7 @@
 """q.sched, q.batch and q.api jobs: image expiry, open-data refresh, re-classification, Kakao sync.
 
-Each body names its `kind`; every kind is idempotent, so a duplicate (two schedulers, a
-redelivery) does no harm.
+Each message names its `kind` (mesh/job_messages.py); every kind is idempotent, so a duplicate
+(two schedulers, a redelivery) does no harm.
 """
 
 from __future__ import annotations
@@ -13,6 +13,15 @@ from typing import Any
 
 from consumers.scan_job import ScanDeps, process_scan
 from mesh.identity import system_metadata
+from mesh.job_messages import (
+    ExpireImages,
+    KakaoSync,
+    PlanReclassification,
+    Reclassify,
+    RefreshOpenData,
+    ScanJob,
+    parse,
+)
 from mesh.jobs import JobContext, Publisher
 from protos.wastecoach.locations.v1 import locations_pb2
 from protos.wastecoach.waste.v1 import waste_pb2
@@ -30,35 +39,31 @@ class UpkeepDeps:
     current_model: Callable[[], str]
 
 
-async def expire_images(body: dict[str, Any], ctx: JobContext, deps: UpkeepDeps) -> None:
+async def expire_images(job: ExpireImages, ctx: JobContext, deps: UpkeepDeps) -> None:
     await deps.scan.waste.ExpireImages(
-        waste_pb2.ExpireImagesRequest(retention_days=deps.retention_days, limit=int(body.get("limit", 1000))),
+        waste_pb2.ExpireImagesRequest(retention_days=deps.retention_days, limit=job.limit),
         metadata=system_metadata(),
     )
 
 
-async def refresh_open_data(body: dict[str, Any], ctx: JobContext, deps: UpkeepDeps) -> None:
+async def refresh_open_data(job: RefreshOpenData, ctx: JobContext, deps: UpkeepDeps) -> None:
     await deps.scan.locations.RefreshOpenData(
         locations_pb2.RefreshOpenDataRequest(), metadata=system_metadata()
     )
 
 
-async def kakao_sync(body: dict[str, Any], ctx: JobContext, deps: UpkeepDeps) -> None:
+async def kakao_sync(job: KakaoSync, ctx: JobContext, deps: UpkeepDeps) -> None:
     """q.api: the slow external call runs here, off the request path, with the queue's retries."""
     await deps.scan.locations.SyncKakaoPlaces(
         locations_pb2.SyncKakaoPlacesRequest(
-            query=str(body["query"]),
-            lat=float(body["lat"]),
-            lon=float(body["lon"]),
-            radius_m=int(body.get("radius_m", 2000)),
-            category=str(body.get("category", "")),
+            query=job.query, lat=job.lat, lon=job.lon, radius_m=job.radius_m, category=job.category
         ),
         metadata=system_metadata(),
         timeout=60,
     )
 
 
-async def plan_reclassification(body: dict[str, Any], ctx: JobContext, deps: UpkeepDeps) -> None:
+async def plan_reclassification(job: PlanReclassification, ctx: JobContext, deps: UpkeepDeps) -> None:
     """Fans out one q.batch job per scan whose result came from an older model."""
     model = deps.current_model()
     if not model:
@@ -71,14 +76,14 @@ async def plan_reclassification(body: dict[str, Any], ctx: JobContext, deps: Upk
     for scan_id in reply.scan_ids:
         await deps.publisher.publish(
             "q.batch",
-            {"kind": "reclassify", "scan_id": scan_id, "reclassify": True},
+            Reclassify(scan_id=scan_id).body(),
             # One job per scan and model: a second plan run publishes the same id.
             message_id=f"reclassify:{scan_id}:{model}",
         )
 
 
-async def reclassify(body: dict[str, Any], ctx: JobContext, deps: UpkeepDeps) -> None:
-    await process_scan({"scan_id": body["scan_id"], "reclassify": True}, ctx, deps.scan)
+async def reclassify(job: Reclassify, ctx: JobContext, deps: UpkeepDeps) -> None:
+    await process_scan(ScanJob(scan_id=job.scan_id, reclassify=True), ctx, deps.scan)
 
 
 SCHED_KINDS = {
@@ -91,10 +96,10 @@ API_KINDS = {"kakao_sync": kakao_sync}
 
 
 def dispatcher(kinds: dict[str, Any], deps: UpkeepDeps):
+    """The queue's handler: its message parsed (an unknown kind is refused there), then its kind's."""
+
     async def handle(body: dict[str, Any], ctx: JobContext) -> None:
-        job = kinds.get(str(body.get("kind")))
-        if job is None:
-            raise ValueError(f"unknown job kind {body.get('kind')!r} on {ctx.queue}")
-        await job(body, ctx, deps)
+        job = parse(ctx.queue, body)
+        await kinds[job.kind](job, ctx, deps)
 
     return handle

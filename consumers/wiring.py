@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
+from typing import Any
 
 import grpc
 
@@ -11,7 +11,8 @@ from consumers.scan_job import ScanDeps, process_scan
 from consumers.settings import ConsumerSettings
 from consumers.upkeep_jobs import API_KINDS, BATCH_KINDS, SCHED_KINDS, UpkeepDeps, dispatcher
 from mesh.grpc_channel import make_channel
-from mesh.jobs import Handler, Publisher
+from mesh.job_messages import parse
+from mesh.jobs import Handler, JobContext, Publisher
 from protos.wastecoach.coach.v1 import coach_pb2_grpc
 from protos.wastecoach.locations.v1 import locations_pb2_grpc
 from protos.wastecoach.users.v1 import users_pb2_grpc
@@ -51,9 +52,22 @@ class Workers:
             await channel.close()
 
 
+def scan_handler(deps: ScanDeps) -> Handler:
+    """q.ai's handler: the message parsed into its model (refused to q.dlq when it does not fit)."""
+
+    async def handle(body: dict[str, Any], ctx: JobContext) -> None:
+        await process_scan(parse(ctx.queue, body), ctx, deps)
+
+    return handle
+
+
 def build_workers(settings: ConsumerSettings, publisher: Publisher, vision=None) -> Workers:
+    identity = settings.identity_key()
+
     def channel(service: str) -> grpc.aio.Channel:
-        return make_channel(settings.address_of(service), deadline_s=settings.grpc_deadline_s)
+        return make_channel(
+            settings.address_of(service), identity=identity, deadline_s=settings.grpc_deadline_s
+        )
 
     chans = {name: channel(name) for name in ("waste", "coach", "locations", "users")}
     deps = ScanDeps(
@@ -65,7 +79,7 @@ def build_workers(settings: ConsumerSettings, publisher: Publisher, vision=None)
     )
     upkeep = UpkeepDeps(deps, publisher, settings.image_retention_days, lambda: model_version(deps.vision))
     handlers: dict[str, Handler] = {
-        "q.ai": partial(process_scan, deps=deps),
+        "q.ai": scan_handler(deps),
         "q.sched": dispatcher(SCHED_KINDS, upkeep),
         "q.batch": dispatcher(BATCH_KINDS, upkeep),
         "q.api": dispatcher(API_KINDS, upkeep),

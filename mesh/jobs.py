@@ -19,6 +19,7 @@ from opentelemetry import propagate, trace
 
 from mesh import metrics
 from mesh.errors import is_outage
+from mesh.job_messages import InvalidJob
 
 log = logging.getLogger(__name__)
 _tracer = trace.get_tracer("wastecoach.jobs")
@@ -82,6 +83,8 @@ class JobContext:
 
     def retried_after(self, exc: BaseException) -> bool:
         """Whether another delivery follows this failure (decided the same way by every broker)."""
+        if isinstance(exc, InvalidJob):  # the message itself is wrong: no retry can fix it
+            return False
         if is_outage(exc):
             return self.outages < self.outage_retries
         return not self.final

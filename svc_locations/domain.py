@@ -11,7 +11,10 @@ from urllib.parse import quote
 
 from mesh.errors import InvalidInput
 
-# Stable API codes; the coach and vision services speak the same ones.
+# Stable API codes; the coach and vision services speak the same ones (vision/labels.py,
+# svc_coach/knowledge/categories.yaml: tests/unit/test_category_codes.py holds them equal).
+# APPEND ONLY, AT MOST 64: a code's position is stored, as the drop-off index id pk*64+position
+# (migration locations_0002). Reordering or removing a code silently re-labels stored drop-offs.
 CATEGORIES = (
     "paper",
     "paper_pack",
@@ -31,7 +34,6 @@ CATEGORIES = (
     "bulky",
     "general",
     "non_combustible",
-    # Append only: positions are stored (drop-off index ids pk*64+position).
     "hazardous",
     "cooking_oil",
 )

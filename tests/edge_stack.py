@@ -17,27 +17,21 @@ from dataclasses import dataclass, field
 
 import aio_pika
 import asyncpg
-import grpc
 import httpx
-import redis.asyncio as redis
 import sqlalchemy
 from jose import jwt
 
-import svc_auth.component
-import svc_users.component
-import svc_waste.component
 from edge.app import create_app
 from edge.clients import connect
 from edge.ratelimit import InProcessRateLimiter, RedisRateLimiter
-from mesh.cache import InProcessCache, RedisCache
 from mesh.db import create_engine
-from mesh.events import InProcessEventBus, RedisEventBus
+from mesh.grpc_channel import make_channel
 from mesh.identity import system_metadata, user_metadata
 from mesh.jobs import InProcessBroker
-from mesh.rabbit import RabbitPublisher, declare_all, make_broker
 from protos.wastecoach.common.v1 import common_pb2
 from protos.wastecoach.users.v1 import users_pb2, users_pb2_grpc
 from protos.wastecoach.waste.v1 import waste_pb2, waste_pb2_grpc
+from wastecoach import wiring
 from wastecoach.settings import AllSettings
 
 
@@ -131,7 +125,7 @@ class EdgeEnv:
             confidence=0.9,
             item_id="pet-bottle",
         )
-        async with grpc.aio.insecure_channel(self.settings.waste_addr) as channel:
+        async with make_channel(self.settings.waste_addr, identity=self.settings.identity_key()) as channel:
             waste = waste_pb2_grpc.WasteServiceStub(channel)
             await waste.StartProcessing(
                 waste_pb2.StartProcessingRequest(scan_id=scan_id, attempt=1), metadata=system_metadata()
@@ -139,7 +133,7 @@ class EdgeEnv:
             done = await waste.CompleteScan(
                 waste_pb2.CompleteScanRequest(scan_id=scan_id, result=result), metadata=system_metadata()
             )
-        async with grpc.aio.insecure_channel(self.settings.users_addr) as channel:
+        async with make_channel(self.settings.users_addr, identity=self.settings.identity_key()) as channel:
             await users_pb2_grpc.UsersServiceStub(channel).RecordScan(
                 users_pb2.RecordScanRequest(
                     entry=users_pb2.HistoryEntry(
@@ -187,7 +181,6 @@ async def edge_stack(settings: AllSettings, backends: Backends | None = None) ->
     backends = backends or Backends()
     clock = FrozenClock()
     async with AsyncExitStack() as stack:
-        broker = None
         if backends.production:
             settings = settings.model_copy(
                 update={
@@ -196,23 +189,19 @@ async def edge_stack(settings: AllSettings, backends: Backends | None = None) ->
                     "rabbit_url": backends.rabbit_url,
                 }
             )
-            client = redis.from_url(backends.redis_url, socket_timeout=2, socket_connect_timeout=2)
-            stack.push_async_callback(client.aclose)
-            rabbit = make_broker(backends.rabbit_url)
-            await rabbit.start()
-            stack.push_async_callback(rabbit.stop)
-            await declare_all(rabbit)
-            publisher = RabbitPublisher(rabbit)
-            events, limiter = RedisEventBus(client), RedisRateLimiter(client, clock=clock)
-            edge_cache, auth_cache, waste_cache = RedisCache(client), RedisCache(client), RedisCache(client)
-        else:
-            publisher = broker = InProcessBroker()
-            events, limiter = InProcessEventBus(), InProcessRateLimiter(clock=clock)
-            edge_cache, auth_cache, waste_cache = InProcessCache(), InProcessCache(), InProcessCache()
+        # The composition root's own builders, with the rate limiter on the test's clock.
+        shared = wiring.Backends(settings)
+        stack.push_async_callback(shared.close)
+        shared.limiter = (
+            RedisRateLimiter(shared.redis, clock=clock)
+            if backends.production
+            else InProcessRateLimiter(clock=clock)
+        )
+        producer = await wiring.open_producer(settings)
+        stack.push_async_callback(producer.stop)
+        broker = producer.inprocess
         components = [
-            svc_auth.component.build(settings, cache=auth_cache),
-            svc_users.component.build(settings),
-            svc_waste.component.build(settings, publisher=publisher, events=events, cache=waste_cache),
+            wiring.service(name, settings, shared, producer.publisher) for name in ("auth", "users", "waste")
         ]
         for component in components:
             await component.migrate()
@@ -220,14 +209,14 @@ async def edge_stack(settings: AllSettings, backends: Backends | None = None) ->
             await _empty(backends.database_url)
         addresses = {}
         for component in components:
-            server = await component.start("127.0.0.1", 0)
+            server = await component.start("127.0.0.1", 0, settings.identity_key())
             stack.push_async_callback(component.stop, 0)
             addresses[f"{component.name}_addr"] = f"127.0.0.1:{server.port}"
         dead = f"127.0.0.1:{_dead_port()}"
         wired = settings.model_copy(
             update={**addresses, "coach_addr": dead, "locations_addr": dead, "grpc_deadline_s": 2}
         )
-        app = create_app(wired, connect(wired), events, limiter, edge_cache)
+        app = create_app(wired, connect(wired), shared.events, shared.limiter, shared.cache)
         http = await stack.enter_async_context(
             httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://edge")
         )
@@ -239,5 +228,4 @@ async def edge_stack(settings: AllSettings, backends: Backends | None = None) ->
 
             broker.subscribe("q.ai", record)
             await broker.start()
-            stack.push_async_callback(broker.stop)
         yield env

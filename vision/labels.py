@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Stable API: every code the coach knows, whether or not the on-device model can predict it.
+# Stable API: every code the coach knows, whether or not the on-device model can predict it. The
+# same list, in the same order, as svc_locations.domain.CATEGORIES, where the append-only rule is
+# written (tests/unit/test_category_codes.py).
 CATEGORY_CODES: tuple[str, ...] = (
     "paper",
     "paper_pack",
@@ -28,7 +30,6 @@ CATEGORY_CODES: tuple[str, ...] = (
     "bulky",
     "general",
     "non_combustible",
-    # Append only: positions are stored (drop-off index ids pk*64+position).
     "hazardous",
     "cooking_oil",
 )

@@ -9,6 +9,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from mesh.job_messages import parse
 from mesh.jobs import Publisher
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,8 @@ async def tick(
         period = int(now // job.every_s)
         message_id = f"{job.kind}:{period}"
         if await claim(message_id, job.every_s * 2):
-            await publisher.publish("q.sched", {"kind": job.kind}, message_id=message_id)
+            body = parse("q.sched", {"kind": job.kind}).body()
+            await publisher.publish("q.sched", body, message_id=message_id)
             published.append(message_id)
     return published
 

@@ -5,94 +5,50 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from edge.ratelimit import InProcessRateLimiter, RateLimiter, RedisRateLimiter
-from mesh.cache import Cache, InProcessCache, RedisCache
-from mesh.component import ServiceComponent, serve_forever, wait_for_signal
-from mesh.events import EventBus, InProcessEventBus, RedisEventBus
-from mesh.jobs import InProcessBroker, RetryPolicy
+from mesh.component import serve_forever, wait_for_signal
 from mesh.ops_http import start_ops_server
-from mesh.rabbit import RabbitPublisher, declare_all, make_broker
+from wastecoach import wiring
 from wastecoach.settings import AllSettings
 
 log = logging.getLogger(__name__)
 
 
-def _redis(settings: AllSettings):
-    import redis.asyncio as redis
-
-    return redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
-
-
-def event_bus(settings: AllSettings) -> EventBus:
-    return RedisEventBus(_redis(settings)) if settings.redis_url else InProcessEventBus()
-
-
-def cache(settings: AllSettings) -> Cache:
-    return RedisCache(_redis(settings)) if settings.redis_url else InProcessCache()
-
-
-def rate_limiter(settings: AllSettings) -> RateLimiter:
-    return RedisRateLimiter(_redis(settings)) if settings.redis_url else InProcessRateLimiter()
-
-
-def build_component(
-    name: str, settings: AllSettings, publisher=None, events: EventBus | None = None
-) -> ServiceComponent:
-    if name == "auth":
-        import svc_auth.component as auth
-
-        # Started sign-ins wait in Redis: any replica takes the callback.
-        return auth.build(settings, cache=cache(settings))
-    if name == "users":
-        import svc_users.component as module
-    elif name == "coach":
-        import svc_coach.component as module
-    elif name == "locations":
-        import svc_locations.component as module
-    elif name == "waste":
-        import svc_waste.component as waste
-
-        return waste.build(
-            settings,
-            publisher=publisher or InProcessBroker(),
-            events=events or InProcessEventBus(),
-            cache=cache(settings),
-        )
-    else:
-        raise ValueError(f"unknown service {name!r}")
-    return module.build(settings)
-
-
 async def migrate_all(settings: AllSettings) -> None:
-    for name in ("auth", "users", "waste", "coach", "locations"):
-        component = build_component(name, settings)
-        try:
-            await component.migrate()
-        finally:
-            await component.shutdown()
+    backends = wiring.Backends(settings)
+    try:
+        for name in wiring.SERVICE_NAMES:
+            component = wiring.service(name, settings, backends)
+            try:
+                await component.migrate()
+            finally:
+                await component.shutdown()
+    finally:
+        await backends.close()
 
 
 async def serve_component(name: str, settings: AllSettings) -> None:
     if name == "edge":
         await _serve_edge(settings)
         return
-    publisher = None
-    broker = None
+    if name not in wiring.SERVICES:
+        raise ValueError(f"unknown service {name!r}")
+    backends = wiring.Backends(settings)
+    producer = None
     if name == "waste":
-        if not settings.rabbit_url:
-            raise SystemExit("serve waste needs WASTECOACH_RABBIT_URL: its jobs go to RabbitMQ")
-        broker = make_broker(settings.rabbit_url)
-        await broker.start()
-        await declare_all(broker)
-        publisher = RabbitPublisher(broker)
-    component = build_component(name, settings, publisher, event_bus(settings))
+        producer = await wiring.open_producer(
+            settings, require_rabbit="serve waste needs WASTECOACH_RABBIT_URL: its jobs go to RabbitMQ"
+        )
+    component = wiring.service(name, settings, backends, producer.publisher if producer else None)
     if settings.metrics_port:
         start_ops_server(settings.metrics_port)
     try:
-        await serve_forever(component, settings.grpc_host, settings.port_for(name), settings.grpc_grace_s)
+        await serve_forever(
+            component, settings.grpc_host, settings.port_for(name), settings.grpc_grace_s, backends.identity
+        )
     finally:
-        if broker is not None:
-            await broker.stop()
+        if producer is not None:
+            await producer.stop()
+        await backends.close()
 
 
 async def _serve_edge(settings: AllSettings) -> None:
@@ -102,32 +58,23 @@ async def _serve_edge(settings: AllSettings) -> None:
 
     if settings.metrics_port:
         start_ops_server(settings.metrics_port)
-    app = create_app(
-        settings, connect(settings), event_bus(settings), rate_limiter(settings), cache(settings)
-    )
-    await EdgeServer(app, host=settings.http_host, port=settings.http_port).serve()
+    backends = wiring.Backends(settings)
+    app = create_app(settings, connect(settings), backends.events, backends.limiter, backends.cache)
+    try:
+        await EdgeServer(app, host=settings.http_host, port=settings.http_port).serve()
+    finally:
+        await backends.close()
 
 
 async def consume_queue(queue: str, settings: AllSettings) -> None:
-    from consumers.rabbit_runner import build_broker, watch_depth
+    from consumers.rabbit_runner import watch_depth
     from consumers.wiring import build_workers
 
-    if not settings.rabbit_url:
-        raise SystemExit("consume needs WASTECOACH_RABBIT_URL")
-    producer = make_broker(settings.rabbit_url)
-    await producer.start()
-    await declare_all(producer)
-    workers = build_workers(settings, RabbitPublisher(producer))
+    producer = await wiring.open_producer(settings, require_rabbit="consume needs WASTECOACH_RABBIT_URL")
+    workers = build_workers(settings, producer.publisher)
     if queue not in workers.handlers:
         raise SystemExit(f"no handler for {queue}")
-    broker = build_broker(
-        settings.rabbit_url,
-        {queue: workers.handlers[queue]},
-        retry=RetryPolicy(settings.max_attempts, settings.retry_base_delay_s),
-        prefetch=settings.prefetch(queue),
-    )
-    await broker.start()
-    await declare_all(broker)
+    broker = await wiring.open_consumer(settings, {queue: workers.handlers[queue]})
     if settings.metrics_port:
         # Ready while the broker answers; k8s stops routing work otherwise.
         start_ops_server(settings.metrics_port, ready=lambda: broker.ping(timeout=2))
@@ -148,16 +95,14 @@ async def run_scheduler(settings: AllSettings) -> None:
         raise SystemExit(
             "schedule needs WASTECOACH_RABBIT_URL and WASTECOACH_REDIS_URL (Redis dedupes periods)"
         )
-    broker = make_broker(settings.rabbit_url)
-    await broker.start()
-    await declare_all(broker)
+    producer = await wiring.open_producer(settings)
+    backends = wiring.Backends(settings)
     if settings.metrics_port:
-        start_ops_server(settings.metrics_port, ready=lambda: broker.ping(timeout=2))
-    task = asyncio.create_task(
-        scheduler.run(RabbitPublisher(broker), scheduler.redis_claim(_redis(settings)))
-    )
+        start_ops_server(settings.metrics_port, ready=lambda: producer.rabbit.ping(timeout=2))
+    task = asyncio.create_task(scheduler.run(producer.publisher, scheduler.redis_claim(backends.redis)))
     try:
         await wait_for_signal()
     finally:
         task.cancel()
-        await broker.stop()
+        await producer.stop()
+        await backends.close()

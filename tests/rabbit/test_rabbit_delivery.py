@@ -125,3 +125,20 @@ async def test_prefetch_sets_how_many_jobs_run_at_once(rabbit_vhost_url):
         await consumer.stop()
         await producer.stop()
     assert peak == 4  # never more than the prefetch window
+
+
+async def test_a_message_that_does_not_fit_its_queue_is_dead_lettered_at_once(rabbit_vhost_url):
+    """The scan handler the consumers run parses its message first: a malformed one is not retried."""
+    from consumers.wiring import scan_handler
+
+    producer, publisher = await _publisher(rabbit_vhost_url)
+    consumer = build_broker(rabbit_vhost_url, {"q.ai": scan_handler(deps=None)}, retry=RetryPolicy())
+    await consumer.start()
+    try:
+        await publisher.publish("q.ai", {"scan": "no id"}, message_id="bad-1")
+        letters = await _eventually(lambda: list_dead_letters(rabbit_vhost_url))
+        assert [(x["message_id"], x["attempts"]) for x in letters] == [("bad-1", 1)]
+        assert "invalid q.ai message" in letters[0]["reason"] and "scan_id" in letters[0]["reason"]
+    finally:
+        await consumer.stop()
+        await producer.stop()

@@ -6,6 +6,7 @@ import grpc
 import pytest
 
 from consumers.scan_job import ScanDeps, process_scan
+from mesh.job_messages import ScanJob
 from mesh.jobs import JobContext
 from protos.wastecoach.coach.v1 import coach_pb2
 from protos.wastecoach.users.v1 import users_pb2
@@ -76,8 +77,8 @@ async def test_retries_after_an_outage_reuse_the_prediction():
     deps = ScanDeps(waste=waste, coach=Coach(down_for=2), locations=None, users=Users(), vision=vision)
     for outages in (0, 1):
         with pytest.raises(grpc.aio.AioRpcError):
-            await process_scan({"scan_id": "s1"}, _ctx(1, outages), deps)
-    await process_scan({"scan_id": "s1"}, _ctx(1, 2), deps)
+            await process_scan(ScanJob(scan_id="s1"), _ctx(1, outages), deps)
+    await process_scan(ScanJob(scan_id="s1"), _ctx(1, 2), deps)
     assert vision.calls == 1 and waste.completed == 1
     assert "s1" not in deps.predictions  # forgotten once stored
 
@@ -87,6 +88,6 @@ async def test_a_fresh_delivery_classifies_again():
     waste, vision = Waste(), CloudVision()
     deps = ScanDeps(waste=waste, coach=Coach(down_for=1), locations=None, users=Users(), vision=vision)
     with pytest.raises(grpc.aio.AioRpcError):
-        await process_scan({"scan_id": "s1"}, _ctx(1, 0), deps)
-    await process_scan({"scan_id": "s1"}, _ctx(2, 0), deps)
+        await process_scan(ScanJob(scan_id="s1"), _ctx(1, 0), deps)
+    await process_scan(ScanJob(scan_id="s1"), _ctx(2, 0), deps)
     assert vision.calls == 2
