@@ -46,7 +46,9 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
     async def _issue(self, account: domain.Account, family_id: str | None = None) -> domain.IssuedTokens:
         return await self.signin.issue(account, family_id)
 
-    async def DevLogin(self, request: pb.DevLoginRequest, context: grpc.aio.ServicerContext):
+    async def DevLogin(
+        self, request: pb.DevLoginRequest, context: grpc.aio.ServicerContext
+    ) -> pb.DevLoginResponse:
         if self.production:
             raise Forbidden("dev sign-in is disabled in production")
         nickname = domain.clean_dev_nickname(request.nickname)
@@ -56,13 +58,17 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
             account = await self.repo.create_account(fresh, self.clock())
         return pb.DevLoginResponse(tokens=_pair(await self._issue(account)))
 
-    async def Authorize(self, request: pb.AuthorizeRequest, context: grpc.aio.ServicerContext):
+    async def Authorize(
+        self, request: pb.AuthorizeRequest, context: grpc.aio.ServicerContext
+    ) -> pb.AuthorizeResponse:
         url, state = await self.signin.authorize(
             request.provider, request.redirect_uri, request.code_challenge, request.code_challenge_method
         )
         return pb.AuthorizeResponse(authorize_url=url, state=state)
 
-    async def Callback(self, request: pb.CallbackRequest, context: grpc.aio.ServicerContext):
+    async def Callback(
+        self, request: pb.CallbackRequest, context: grpc.aio.ServicerContext
+    ) -> pb.CallbackResponse:
         landed = await self.signin.callback(
             request.provider, request.code, request.state, request.app_redirect_uri
         )
@@ -75,15 +81,19 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
 
     async def ExchangeProviderToken(
         self, request: pb.ExchangeProviderTokenRequest, context: grpc.aio.ServicerContext
-    ):
+    ) -> pb.ExchangeProviderTokenResponse:
         tokens = await self.signin.exchange(request.provider, request.access_token)
         return pb.ExchangeProviderTokenResponse(tokens=_pair(tokens))
 
-    async def RedeemCode(self, request: pb.RedeemCodeRequest, context: grpc.aio.ServicerContext):
+    async def RedeemCode(
+        self, request: pb.RedeemCodeRequest, context: grpc.aio.ServicerContext
+    ) -> pb.RedeemCodeResponse:
         tokens = await self.signin.redeem(request.code, request.code_verifier)
         return pb.RedeemCodeResponse(tokens=_pair(tokens))
 
-    async def RefreshToken(self, request: pb.RefreshTokenRequest, context: grpc.aio.ServicerContext):
+    async def RefreshToken(
+        self, request: pb.RefreshTokenRequest, context: grpc.aio.ServicerContext
+    ) -> pb.RefreshTokenResponse:
         now = self.clock()
         token_hash = domain.hash_refresh(request.refresh_token)
         try:
@@ -98,16 +108,20 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
             raise Unauthenticated("the account of this refresh token no longer exists")
         return pb.RefreshTokenResponse(tokens=_pair(await self._issue(account, record.family_id)))
 
-    async def Logout(self, request: pb.LogoutRequest, context: grpc.aio.ServicerContext):
+    async def Logout(self, request: pb.LogoutRequest, context: grpc.aio.ServicerContext) -> pb.LogoutResponse:
         record = await self.repo.get_refresh(domain.hash_refresh(request.refresh_token))
         if record is not None:
             await self.repo.revoke_family(record.family_id, self.clock())
         return pb.LogoutResponse()
 
-    async def GetJwks(self, request: pb.GetJwksRequest, context: grpc.aio.ServicerContext):
+    async def GetJwks(
+        self, request: pb.GetJwksRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetJwksResponse:
         keys = domain.published(await self.repo.keys(), self.clock())
         return pb.GetJwksResponse(jwks_json=json.dumps(domain.jwks(keys)))
 
-    async def DeleteAccount(self, request: pb.DeleteAccountRequest, context: grpc.aio.ServicerContext):
+    async def DeleteAccount(
+        self, request: pb.DeleteAccountRequest, context: grpc.aio.ServicerContext
+    ) -> pb.DeleteAccountResponse:
         await self.repo.delete_user(await require_user(context), self.clock())
         return pb.DeleteAccountResponse()

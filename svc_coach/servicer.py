@@ -77,11 +77,15 @@ class CoachServicer(coach_pb2_grpc.CoachServiceServicer):
     def search(self, query: str, limit: int) -> Found:
         return self.index.search(query, limit)
 
-    async def ListCategories(self, request: pb.ListCategoriesRequest, context: grpc.aio.ServicerContext):
+    async def ListCategories(
+        self, request: pb.ListCategoriesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListCategoriesResponse:
         domain.clean_language(request.language)
         return pb.ListCategoriesResponse(categories=[_category(c) for c in self.kb.categories.values()])
 
-    async def GetGuidance(self, request: pb.GetGuidanceRequest, context: grpc.aio.ServicerContext):
+    async def GetGuidance(
+        self, request: pb.GetGuidanceRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetGuidanceResponse:
         language = domain.clean_language(request.language)
         region = domain.clean_region(request.region_code)
         code = request.category_code.strip()
@@ -115,7 +119,9 @@ class CoachServicer(coach_pb2_grpc.CoachServiceServicer):
             return None
         return Match(self.kb.items[found.hits[0].item_id], found.hits[0].score)
 
-    async def Clarify(self, request: pb.ClarifyRequest, context: grpc.aio.ServicerContext):
+    async def Clarify(
+        self, request: pb.ClarifyRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ClarifyResponse:
         language = domain.clean_language(request.language)
         region = domain.clean_region(request.region_code)
         probs = domain.clean_probs(dict(request.category_probs), self.kb.categories)
@@ -144,7 +150,9 @@ class CoachServicer(coach_pb2_grpc.CoachServiceServicer):
             )
         return response
 
-    async def SearchItems(self, request: pb.SearchItemsRequest, context: grpc.aio.ServicerContext):
+    async def SearchItems(
+        self, request: pb.SearchItemsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.SearchItemsResponse:
         language = domain.clean_language(request.language)
         region = domain.clean_region(request.region_code)
         query = domain.clean_query(request.query)
@@ -156,7 +164,9 @@ class CoachServicer(coach_pb2_grpc.CoachServiceServicer):
             uncertain=found.uncertain,
         )
 
-    async def GetItem(self, request: pb.GetItemRequest, context: grpc.aio.ServicerContext):
+    async def GetItem(
+        self, request: pb.GetItemRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetItemResponse:
         language = domain.clean_language(request.language)
         region = domain.clean_region(request.region_code)
         item = self.kb.items.get(request.item_id)
@@ -164,7 +174,7 @@ class CoachServicer(coach_pb2_grpc.CoachServiceServicer):
             raise NotFound(f"no item '{request.item_id}'")
         return pb.GetItemResponse(item=self._item(item, language, region, 1.0))
 
-    async def Ask(self, request: pb.AskRequest, context: grpc.aio.ServicerContext):
+    async def Ask(self, request: pb.AskRequest, context: grpc.aio.ServicerContext) -> pb.AskResponse:
         language = domain.clean_language(request.language)
         region = domain.clean_region(request.region_code)
         question = domain.clean_query(request.question, "question")

@@ -46,19 +46,25 @@ class LocationsServicer(locations_pb2_grpc.LocationsServiceServicer):
         self.kakao = kakao
         self.refresh = refresh
 
-    async def FindNearby(self, request: pb.FindNearbyRequest, context: grpc.aio.ServicerContext):
+    async def FindNearby(
+        self, request: pb.FindNearbyRequest, context: grpc.aio.ServicerContext
+    ) -> pb.FindNearbyResponse:
         r = request
         query = domain.nearby_query(r.lat, r.lon, r.category, r.radius_m, r.limit)
         found = await self.repo.find_nearby(query)
         return pb.FindNearbyResponse(locations=[_dropoff(f.place, f.distance_m) for f in found])
 
-    async def GetLocation(self, request: pb.GetLocationRequest, context: grpc.aio.ServicerContext):
+    async def GetLocation(
+        self, request: pb.GetLocationRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetLocationResponse:
         place = await self.repo.get(domain.clean_id(request.id))
         if place is None:
             raise NotFound(f"no drop-off point {request.id!r}")
         return pb.GetLocationResponse(location=_dropoff(place))
 
-    async def SyncKakaoPlaces(self, request: pb.SyncKakaoPlacesRequest, context: grpc.aio.ServicerContext):
+    async def SyncKakaoPlaces(
+        self, request: pb.SyncKakaoPlacesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.SyncKakaoPlacesResponse:
         await require_system(context)
         client = self.kakao()
         if client is None:
@@ -76,7 +82,9 @@ class LocationsServicer(locations_pb2_grpc.LocationsServiceServicer):
             raise InvalidInput(f"Kakao Local refused the request: {exc}") from exc
         return pb.SyncKakaoPlacesResponse(fetched=result.fetched, stored=result.stored)
 
-    async def RefreshOpenData(self, request: pb.RefreshOpenDataRequest, context: grpc.aio.ServicerContext):
+    async def RefreshOpenData(
+        self, request: pb.RefreshOpenDataRequest, context: grpc.aio.ServicerContext
+    ) -> pb.RefreshOpenDataResponse:
         await require_system(context)
         if self.refresh is None:
             raise Conflict("no open-data folder is configured")

@@ -49,7 +49,9 @@ class UsersServicer(users_pb2_grpc.UsersServiceServicer):
             return Unauthenticated(DELETED_DETAIL)
         return NotFound("no profile for this user")
 
-    async def EnsureProfile(self, request: pb.EnsureProfileRequest, context: grpc.aio.ServicerContext):
+    async def EnsureProfile(
+        self, request: pb.EnsureProfileRequest, context: grpc.aio.ServicerContext
+    ) -> pb.EnsureProfileResponse:
         user_id = await require_user(context)
         nickname = domain.clean_nickname(request.nickname or "user")
         profile = await self.repo.ensure_profile(user_id, nickname, self.clock())
@@ -57,14 +59,18 @@ class UsersServicer(users_pb2_grpc.UsersServiceServicer):
             raise Unauthenticated(DELETED_DETAIL)
         return pb.EnsureProfileResponse(profile=_profile(profile))
 
-    async def GetProfile(self, request: pb.GetProfileRequest, context: grpc.aio.ServicerContext):
+    async def GetProfile(
+        self, request: pb.GetProfileRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetProfileResponse:
         user_id = await require_user(context)
         profile = await self.repo.get_profile(user_id)
         if profile is None:
             raise await self._missing(user_id)
         return pb.GetProfileResponse(profile=_profile(profile))
 
-    async def UpdateProfile(self, request: pb.UpdateProfileRequest, context: grpc.aio.ServicerContext):
+    async def UpdateProfile(
+        self, request: pb.UpdateProfileRequest, context: grpc.aio.ServicerContext
+    ) -> pb.UpdateProfileResponse:
         user_id = await require_user(context)
         changes: dict[str, str] = {}
         if request.HasField("nickname"):
@@ -78,11 +84,15 @@ class UsersServicer(users_pb2_grpc.UsersServiceServicer):
             raise await self._missing(user_id)
         return pb.UpdateProfileResponse(profile=_profile(profile))
 
-    async def DeleteProfile(self, request: pb.DeleteProfileRequest, context: grpc.aio.ServicerContext):
+    async def DeleteProfile(
+        self, request: pb.DeleteProfileRequest, context: grpc.aio.ServicerContext
+    ) -> pb.DeleteProfileResponse:
         await self.repo.delete_user(await require_user(context), self.clock())
         return pb.DeleteProfileResponse()
 
-    async def RecordScan(self, request: pb.RecordScanRequest, context: grpc.aio.ServicerContext):
+    async def RecordScan(
+        self, request: pb.RecordScanRequest, context: grpc.aio.ServicerContext
+    ) -> pb.RecordScanResponse:
         # Workers call this with the scan owner's identity, as the edge would.
         user_id = await require_user(context)
         e = request.entry
@@ -96,7 +106,9 @@ class UsersServicer(users_pb2_grpc.UsersServiceServicer):
         )
         return pb.RecordScanResponse(created=await self.repo.record_scan(entry))
 
-    async def ListHistory(self, request: pb.ListHistoryRequest, context: grpc.aio.ServicerContext):
+    async def ListHistory(
+        self, request: pb.ListHistoryRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListHistoryResponse:
         user_id = await require_user(context)
         limit = paging.page_size(request.limit)
         entries = await self.repo.list_history(user_id, paging.decode_cursor(request.cursor), limit + 1)
@@ -106,7 +118,9 @@ class UsersServicer(users_pb2_grpc.UsersServiceServicer):
             next_cursor=paging.encode_cursor(page[-1].scanned_at, page[-1].scan_id) if more else "",
         )
 
-    async def GetStats(self, request: pb.GetStatsRequest, context: grpc.aio.ServicerContext):
+    async def GetStats(
+        self, request: pb.GetStatsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetStatsResponse:
         user_id = await require_user(context)
         times, counts = await self.repo.scan_times_and_counts(user_id)
         stats = domain.compute_stats(times, counts, self.clock(), request.time_zone)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from mesh.cache import Cache
@@ -22,7 +21,6 @@ from svc_waste.settings import WasteSettings
 from svc_waste.storage import ImageStore, LocalImageStore
 
 log = logging.getLogger(__name__)
-GIVE_UP_MESSAGE = "We couldn't analyse this photo. Please take it again."
 MIGRATIONS = Path(__file__).parent / "migrations"
 SERVICE_NAME = waste_pb2.DESCRIPTOR.services_by_name["WasteService"].full_name
 
@@ -33,42 +31,6 @@ def image_store(settings: WasteSettings) -> ImageStore:
 
         return S3ImageStore(settings.s3_bucket, settings.s3_region, settings.s3_endpoint_url)
     return LocalImageStore(settings.images_dir)
-
-
-async def relay_pass(
-    servicer: WasteServicer, repo: WasteRepo, now: datetime, settings: WasteSettings, lost_before: datetime
-) -> None:
-    """One pass: publish jobs that never reached the broker, and re-drive scans whose job was lost
-    (no progress since `lost_before`); give up on those with no progress for the give-up age.
-    Replicas share the table: a claim lets one of them re-send a job."""
-    for scan in await repo.unpublished(now - timedelta(seconds=settings.outbox_interval_s)):
-        if not await servicer.publish_job(scan):
-            return
-    for scan in await repo.stalled(lost_before):
-        if scan.updated_at < now - timedelta(seconds=settings.give_up_after_s):
-            await servicer.give_up(scan, GIVE_UP_MESSAGE)
-        elif await repo.claim_redrive(scan, now) and not await servicer.publish_job(scan, record=False):
-            return
-
-
-async def relay_outbox(
-    servicer: WasteServicer, repo: WasteRepo, settings: WasteSettings, redrive_on_start: bool
-) -> None:
-    """Runs relay passes for ever. On the embedded default the queue lived in the process: at start
-    every unfinished scan from before is re-driven at once; after that, a job is lost when its scan
-    is still unfinished a lease after it was published."""
-    started = datetime.now(UTC)
-    first = redrive_on_start
-    while True:
-        if not first:
-            await asyncio.sleep(settings.outbox_interval_s)
-        try:
-            now = datetime.now(UTC)
-            lease = started if first else now - timedelta(seconds=settings.redrive_after_s)
-            await relay_pass(servicer, repo, now, settings, lease)
-        except Exception:
-            log.exception("outbox relay pass failed")
-        first = False
 
 
 def build(
@@ -90,7 +52,7 @@ def build(
 
     async def startup() -> None:
         if relay:
-            relays.append(asyncio.create_task(relay_outbox(servicer, repo, settings, redrive_on_start)))
+            relays.append(asyncio.create_task(servicer.outbox.run(settings, redrive_on_start)))
 
     async def shutdown() -> None:
         for task in relays:

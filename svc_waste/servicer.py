@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
 from collections.abc import Callable
@@ -15,13 +14,13 @@ from mesh.cache import Cache, InProcessCache
 from mesh.errors import InvalidInput, NotFound, Unauthenticated
 from mesh.events import EventBus
 from mesh.identity import require_system, require_user
-from mesh.job_messages import ScanJob
 from mesh.jobs import Publisher
 from mesh.proto_time import to_timestamp
 from mesh.tombstone import DELETED_DETAIL
 from protos.wastecoach.waste.v1 import waste_pb2 as pb
 from protos.wastecoach.waste.v1 import waste_pb2_grpc
 from svc_waste import domain, results
+from svc_waste.outbox import Outbox
 from svc_waste.repo import WasteRepo
 from svc_waste.storage import ImageStore, check_key
 from vision.formats import PHOTO_TYPES
@@ -35,7 +34,9 @@ _STATUS = {
     domain.FAILED: pb.SCAN_STATUS_FAILED,
 }
 CACHE_TTL_S = 24 * 3600
-PUBLISH_TIMEOUT_S = 3.0
+# A queued or processing scan's entry: a state whose write the cache missed (an outage) is read
+# from the database again within this; a scan pending longer costs one database read a minute.
+PENDING_CACHE_TTL_S = 60
 # A stored image no scan points to is deleted once it is this old: younger, its scan may still be on
 # the way (CreateScan writes the image just before the row; an app uploads, then creates the scan).
 ORPHAN_GRACE = timedelta(hours=1)
@@ -98,6 +99,7 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
         self.publisher = publisher
         self.events = events
         self.clock = clock
+        self.outbox = Outbox(repo, publisher, self._announce, lambda: self.clock())
         self._orphan_cursor = dict.fromkeys(IMAGE_PREFIXES, "")
 
     async def _owned(self, scan_id: str, user_id: str) -> domain.Scan:
@@ -112,44 +114,16 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
         await self._share(scan)
 
     async def _share(self, scan: domain.Scan) -> None:
-        """The new state for readers: the finished-scan cache entry and the scan's event channel."""
-        if scan.status in domain.FINISHED:
-            # Finished scans never change again: serve their reads from the cache.
-            await self.cache.set(f"scan:{scan.id}", to_proto(scan).SerializeToString(), CACHE_TTL_S)
+        """The new state for readers: the scan's cache entry and its event channel."""
+        await self._cache(scan)
         await self.events.publish(f"scan:{scan.id}", {"status": scan.status, "version": scan.version})
 
-    async def publish_job(self, scan: domain.Scan, *, record: bool = True) -> bool:
-        """record=False: a re-drive, whose claim already recorded the send."""
-        job = ScanJob(scan_id=scan.id, user_id=scan.user_id).body()
-        try:
-            # Bounded: with the broker down the request must not hang; the outbox relay retries.
-            await asyncio.wait_for(
-                self.publisher.publish("q.ai", job, message_id=scan.id), timeout=PUBLISH_TIMEOUT_S
-            )
-        except Exception:
-            # The outbox relay retries it; the scan is accepted either way.
-            log.exception("publishing the scan job failed", extra={"scan_id": scan.id})
-            metrics.ERRORS.labels("publish").inc()
-            return False
-        if not record:
-            return True
-        try:
-            await self.repo.mark_published(scan.id, self.clock())
-        except Exception:
-            # The job is out; the worst case is that the relay sends it once more (processing is
-            # idempotent). The scan is stored: the call must not report a failure now.
-            log.exception("recording the published job failed", extra={"scan_id": scan.id})
-            metrics.ERRORS.labels("publish").inc()
-        return True
-
-    async def give_up(self, scan: domain.Scan, message: str) -> None:
-        """A scan re-driven until its give-up age: failed visibly, never left queued for ever."""
-        ended, changed = await self.repo.transition(
-            scan.id, lambda s: domain.give_up(s, message, self.clock())
-        )
-        if changed:
-            log.error("scan given up after repeated lost jobs", extra={"scan_id": scan.id})
-            await self._announce(ended)
+    async def _cache(self, scan: domain.Scan) -> None:
+        """Every state of a scan, owner included, under `scan:<id>`: the edge answers polls from it
+        and checks the owner (edge/routes/scans.py). The higher version wins a race of writers; a
+        pending entry lives briefly, so a write lost to a cache outage heals on the next miss."""
+        ttl = CACHE_TTL_S if scan.status in domain.FINISHED else PENDING_CACHE_TTL_S
+        await self.cache.set_newer(f"scan:{scan.id}", to_proto(scan).SerializeToString(), scan.version, ttl)
 
     async def _refuse_deleted(self, user_id: str) -> None:
         if await self.repo.is_deleted(user_id):
@@ -178,7 +152,9 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
                 "could not remove the image of an unstored scan", exc_info=True, extra={"scan_id": scan_id}
             )
 
-    async def CreateScan(self, request: pb.CreateScanRequest, context: grpc.aio.ServicerContext):
+    async def CreateScan(
+        self, request: pb.CreateScanRequest, context: grpc.aio.ServicerContext
+    ) -> pb.CreateScanResponse:
         user_id = await require_user(context)
         await self._refuse_deleted(user_id)
         lat = request.lat if request.HasField("lat") else None
@@ -235,23 +211,30 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
             raise Unauthenticated(DELETED_DETAIL)
         if created:
             await self._announce(stored)
-            await self.publish_job(stored)
+            await self.outbox.send(stored)
             return pb.CreateScanResponse(scan=to_proto(stored), created=True)
         if request.image:
             await self.store.delete(image_key)
         # A concurrent request with the same key stored its scan first.
         return pb.CreateScanResponse(scan=to_proto(domain.replay(stored, fingerprint)), created=False)
 
-    async def GetScan(self, request: pb.GetScanRequest, context: grpc.aio.ServicerContext):
+    async def GetScan(
+        self, request: pb.GetScanRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetScanResponse:
         user_id = await require_user(context)
         cached = await self.cache.get(f"scan:{request.scan_id}")
         if cached is not None:
             scan = pb.Scan.FromString(cached)
             if scan.user_id == user_id:
                 return pb.GetScanResponse(scan=scan)
-        return pb.GetScanResponse(scan=to_proto(await self._owned(request.scan_id, user_id)))
+        owned = await self._owned(request.scan_id, user_id)
+        # A miss (a restart, an eviction, an expired pending entry): the next polls are cheap again.
+        await self._cache(owned)
+        return pb.GetScanResponse(scan=to_proto(owned))
 
-    async def ListScans(self, request: pb.ListScansRequest, context: grpc.aio.ServicerContext):
+    async def ListScans(
+        self, request: pb.ListScansRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListScansResponse:
         user_id = await require_user(context)
         limit = paging.page_size(request.limit)
         scans = await self.repo.list_for_user(user_id, paging.decode_cursor(request.cursor), limit + 1)
@@ -259,7 +242,9 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
         cursor = paging.encode_cursor(page[-1].created_at, page[-1].id) if len(scans) > limit else ""
         return pb.ListScansResponse(scans=[to_proto(s) for s in page], next_cursor=cursor)
 
-    async def CreateUpload(self, request: pb.CreateUploadRequest, context: grpc.aio.ServicerContext):
+    async def CreateUpload(
+        self, request: pb.CreateUploadRequest, context: grpc.aio.ServicerContext
+    ) -> pb.CreateUploadResponse:
         user_id = await require_user(context)
         await self._refuse_deleted(user_id)
         if request.content_type not in PHOTO_TYPES:
@@ -272,13 +257,17 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
             upload_url=url, image_key=key, expires_at=to_timestamp(expires), headers=headers
         )
 
-    async def DeleteUserScans(self, request: pb.DeleteUserScansRequest, context: grpc.aio.ServicerContext):
+    async def DeleteUserScans(
+        self, request: pb.DeleteUserScansRequest, context: grpc.aio.ServicerContext
+    ) -> pb.DeleteUserScansResponse:
         user_id = await require_user(context)
         # The tombstone first: from here on nothing new is stored for the account (CreateScan).
         await self.repo.tombstone(user_id, self.clock())
         return pb.DeleteUserScansResponse(deleted=await self._purge(user_id))
 
-    async def StartProcessing(self, request: pb.StartProcessingRequest, context: grpc.aio.ServicerContext):
+    async def StartProcessing(
+        self, request: pb.StartProcessingRequest, context: grpc.aio.ServicerContext
+    ) -> pb.StartProcessingResponse:
         await require_system(context)
         scan, changed = await self.repo.transition(
             request.scan_id, lambda s: domain.start(s, self.clock(), request.attempt, request.reclassify)
@@ -288,7 +277,9 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
         finished = scan.status == domain.DONE and not (changed and request.reclassify)
         return pb.StartProcessingResponse(scan=to_proto(scan), already_finished=finished)
 
-    async def GetScanImage(self, request: pb.GetScanImageRequest, context: grpc.aio.ServicerContext):
+    async def GetScanImage(
+        self, request: pb.GetScanImageRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetScanImageResponse:
         await require_system(context)
         scan = await self.repo.get(request.scan_id)
         if scan is None:
@@ -299,7 +290,9 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
             image=await self.store.get(scan.image_key), content_type=scan.content_type
         )
 
-    async def CompleteScan(self, request: pb.CompleteScanRequest, context: grpc.aio.ServicerContext):
+    async def CompleteScan(
+        self, request: pb.CompleteScanRequest, context: grpc.aio.ServicerContext
+    ) -> pb.CompleteScanResponse:
         await require_system(context)
         result_json = results.dump(request.result)
         scan, changed = await self.repo.transition(
@@ -312,7 +305,9 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
             await self._announce(scan)
         return pb.CompleteScanResponse(scan=to_proto(scan), completed_now=changed)
 
-    async def FailScan(self, request: pb.FailScanRequest, context: grpc.aio.ServicerContext):
+    async def FailScan(
+        self, request: pb.FailScanRequest, context: grpc.aio.ServicerContext
+    ) -> pb.FailScanResponse:
         await require_system(context)
         scan, changed = await self.repo.transition(
             request.scan_id,
@@ -322,7 +317,9 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
             await self._announce(scan)
         return pb.FailScanResponse(scan=to_proto(scan))
 
-    async def ExpireImages(self, request: pb.ExpireImagesRequest, context: grpc.aio.ServicerContext):
+    async def ExpireImages(
+        self, request: pb.ExpireImagesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ExpireImagesResponse:
         await require_system(context)
         if request.retention_days < 1:
             raise InvalidInput("retention_days must be at least 1")
@@ -367,14 +364,16 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
 
     async def ListScansForReclassification(
         self, request: pb.ListScansForReclassificationRequest, context: grpc.aio.ServicerContext
-    ):
+    ) -> pb.ListScansForReclassificationResponse:
         await require_system(context)
         if not request.current_model:
             raise InvalidInput("current_model is required")
         ids = await self.repo.reclassifiable(request.current_model, request.limit or 100)
         return pb.ListScansForReclassificationResponse(scan_ids=ids)
 
-    async def AnswerScan(self, request: pb.AnswerScanRequest, context: grpc.aio.ServicerContext):
+    async def AnswerScan(
+        self, request: pb.AnswerScanRequest, context: grpc.aio.ServicerContext
+    ) -> pb.AnswerScanResponse:
         user_id = await require_user(context)
         await self._refuse_deleted(user_id)
         current = await self._owned(request.scan_id, user_id)
@@ -403,7 +402,9 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
         await self._share(scan)
         return pb.AnswerScanResponse(scan=to_proto(scan))
 
-    async def ListFeedback(self, request: pb.ListFeedbackRequest, context: grpc.aio.ServicerContext):
+    async def ListFeedback(
+        self, request: pb.ListFeedbackRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListFeedbackResponse:
         await require_system(context)
         limit = paging.page_size(request.limit)
         examples = await self.repo.list_feedback(paging.decode_cursor(request.cursor), limit + 1)

@@ -60,3 +60,24 @@ async def test_a_finished_scan_is_served_from_the_cache_to_its_owner_only(waste)
     assert err.value.code() == grpc.StatusCode.NOT_FOUND
     got = (await stub.GetScan(pb.GetScanRequest(scan_id=scan.scan_id), metadata=user_metadata(owner))).scan
     assert got.status == pb.SCAN_STATUS_DONE and got.result.category.code == "paper"
+
+
+async def test_every_state_is_cached_and_a_late_older_write_never_hides_a_newer_one(waste):
+    stub, cache = waste
+    owner = uuid.uuid4().hex
+    scan = (await stub.CreateScan(pb.CreateScanRequest(image=jpeg()), metadata=user_metadata(owner))).scan
+    key = f"scan:{scan.scan_id}"
+    queued = pb.Scan.FromString(await cache.get(key))
+    assert queued.status == pb.SCAN_STATUS_QUEUED and queued.user_id == owner  # the edge checks the owner
+    processing = (
+        await stub.StartProcessing(
+            pb.StartProcessingRequest(scan_id=scan.scan_id, attempt=1), metadata=system_metadata()
+        )
+    ).scan
+    assert pb.Scan.FromString(await cache.get(key)).status == pb.SCAN_STATUS_PROCESSING
+
+    # A writer that read the queued state before the transition (a slow replica) writes last.
+    assert not await cache.set_newer(key, queued.SerializeToString(), queued.version, 60)
+    assert pb.Scan.FromString(await cache.get(key)).version == processing.version
+    assert await cache.set_newer(key, b"newer", processing.version + 1, 60)
+    assert await cache.get(key) == b"newer"

@@ -12,10 +12,11 @@ import pytest
 
 from mesh.events import InProcessEventBus
 from mesh.identity import system_metadata
+from mesh.job_messages import ScanJob
 from protos.wastecoach.common.v1 import common_pb2
 from protos.wastecoach.waste.v1 import waste_pb2 as pb
 from protos.wastecoach.waste.v1 import waste_pb2_grpc
-from svc_waste.component import build, relay_pass
+from svc_waste.component import build
 from svc_waste.settings import WasteSettings
 from tests.services.test_waste_servicer import FlakyPublisher, jpeg
 from tests.support import running, user
@@ -37,20 +38,20 @@ async def test_a_lost_job_is_re_driven_after_its_lease_and_given_up_at_last(data
         owner = uuid.uuid4().hex
         scan = (await stub.CreateScan(pb.CreateScanRequest(image=jpeg()), metadata=user(owner))).scan
         servicer = component.specs[0].servicer
-        job = {"scan_id": scan.scan_id, "user_id": owner}
+        job = ScanJob(scan_id=scan.scan_id, user_id=owner).body()
         assert publisher.published.count(job) == 1
         now = datetime.now(UTC)
         lease = timedelta(seconds=settings.redrive_after_s)
         # Within its lease the job is still in flight: nothing happens.
-        await relay_pass(servicer, servicer.repo, now, settings, now - lease)
+        await servicer.outbox.relay_pass(now, settings, now - lease)
         assert publisher.published.count(job) == 1
         # Past the lease and still queued: the job was lost, and is sent again.
         later = now + lease + timedelta(seconds=1)
-        await relay_pass(servicer, servicer.repo, later, settings, later - lease)
+        await servicer.outbox.relay_pass(later, settings, later - lease)
         assert publisher.published.count(job) == 2
         # Re-driven until the give-up age: it fails with a message instead of waiting for ever.
         end = now + timedelta(seconds=settings.give_up_after_s + 1)
-        await relay_pass(servicer, servicer.repo, end, settings, end)
+        await servicer.outbox.relay_pass(end, settings, end)
         got = (await stub.GetScan(pb.GetScanRequest(scan_id=scan.scan_id), metadata=user(owner))).scan
         assert got.status == pb.SCAN_STATUS_FAILED and got.error_message
         assert publisher.published.count(job) == 2
@@ -72,7 +73,7 @@ async def test_a_stored_scan_is_accepted_even_if_recording_its_job_fails(data_di
         stub = waste_pb2_grpc.WasteServiceStub(channel)
         reply = await stub.CreateScan(pb.CreateScanRequest(image=jpeg()), metadata=user("busy"))
         assert reply.created and reply.scan.status == pb.SCAN_STATUS_QUEUED
-        assert publisher.published == [{"scan_id": reply.scan.scan_id, "user_id": "busy"}]
+        assert publisher.published == [ScanJob(scan_id=reply.scan.scan_id, user_id="busy").body()]
 
 
 async def test_a_lost_re_classification_keeps_its_result(data_dir, database_url):
@@ -103,11 +104,11 @@ async def test_a_lost_re_classification_keeps_its_result(data_dir, database_url)
         lease = timedelta(seconds=settings.redrive_after_s)
         # Within a lease of its restart it is in progress, however old its first job is.
         soon = servicer.clock() + lease / 2
-        await relay_pass(servicer, servicer.repo, soon, settings, soon - lease)
+        await servicer.outbox.relay_pass(soon, settings, soon - lease)
         assert len(publisher.published) == sent
         # Past the give-up age from that restart: it keeps its earlier result, it does not fail.
         end = servicer.clock() + timedelta(seconds=settings.give_up_after_s + 1)
-        await relay_pass(servicer, servicer.repo, end, settings, end)
+        await servicer.outbox.relay_pass(end, settings, end)
         got = (await stub.GetScan(pb.GetScanRequest(scan_id=scan.scan_id), metadata=user(owner))).scan
         assert got.status == pb.SCAN_STATUS_DONE and got.result.category.code == "can_metal"
 
@@ -122,10 +123,10 @@ async def test_one_replica_re_sends_a_stalled_job(data_dir, database_url):
     async with running(first) as channel, running(second):
         stub = waste_pb2_grpc.WasteServiceStub(channel)
         scan = (await stub.CreateScan(pb.CreateScanRequest(image=jpeg()), metadata=user("u"))).scan
-        job = {"scan_id": scan.scan_id, "user_id": "u"}
+        job = ScanJob(scan_id=scan.scan_id, user_id="u").body()
         later = datetime.now(UTC) + timedelta(seconds=settings.redrive_after_s + 1)
         lost_before = later - timedelta(seconds=settings.redrive_after_s)
         servicers = [component.specs[0].servicer for component in (first, second)]
         for _ in range(3):
-            await asyncio.gather(*(relay_pass(s, s.repo, later, settings, lost_before) for s in servicers))
+            await asyncio.gather(*(s.outbox.relay_pass(later, settings, lost_before) for s in servicers))
         assert sum(p.published.count(job) for p in publishers) == 2  # CreateScan's, then one re-drive

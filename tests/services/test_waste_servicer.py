@@ -7,6 +7,7 @@ from PIL import Image
 
 from mesh.events import InProcessEventBus
 from mesh.identity import system_metadata
+from mesh.job_messages import ScanJob
 from mesh.jobs import InProcessBroker
 from protos.wastecoach.common.v1 import common_pb2
 from protos.wastecoach.waste.v1 import waste_pb2 as pb
@@ -52,7 +53,7 @@ async def test_create_stores_image_publishes_job_and_is_private(env):
     scan = reply.scan
     assert reply.created and scan.status == pb.SCAN_STATUS_QUEUED and scan.lat == 37.56
     await asyncio.wait_for(env.broker.drain(), 5)
-    assert env.jobs == [{"scan_id": scan.scan_id, "user_id": "alice"}]
+    assert env.jobs == [ScanJob(scan_id=scan.scan_id, user_id="alice").body()]
     assert (env.settings.images_dir / scan.image_key).read_bytes() == jpeg()
     with pytest.raises(grpc.aio.AioRpcError) as err:
         await env.stub.GetScan(pb.GetScanRequest(scan_id=scan.scan_id), metadata=user("mallory"))
@@ -149,4 +150,4 @@ async def test_outbox_relay_publishes_what_the_broker_missed(data_dir):
             if publisher.published:
                 break
             await asyncio.sleep(0.1)
-    assert publisher.published == [{"scan_id": reply.scan.scan_id, "user_id": "frank"}]
+    assert publisher.published == [ScanJob(scan_id=reply.scan.scan_id, user_id="frank").body()]
