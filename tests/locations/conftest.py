@@ -1,35 +1,25 @@
 """Fixtures for svc_locations: repositories on SQLite and on a throwaway real PostgreSQL database.
 
-PostgreSQL is never skipped: if it is down, the tests fail and say so.
+PostgreSQL is never skipped: if it is down, the tests fail and say so (tests/conftest.py).
 """
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import asyncpg
 import pytest
 
 from mesh.db import create_engine
 from mesh.migrate import upgrade_async
 from svc_locations.component import MIGRATIONS, VERSION_TABLE
 from svc_locations.repo import LocationsRepo
+from tests.conftest import create_pg_database, drop_pg_database
 
 from .fake_kakao import FakeKakao, start
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DATA = REPO_ROOT.parent / "shared" / "locations"
-PG_ADMIN = os.environ.get("WASTECOACH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
-async def _admin() -> asyncpg.Connection:
-    try:
-        return await asyncpg.connect(PG_ADMIN, timeout=5)
-    except (OSError, asyncpg.PostgresError) as exc:
-        pytest.fail(f"PostgreSQL is not reachable at {PG_ADMIN}: {exc} (start it; see README)")
 
 
 @pytest.fixture(scope="session")
@@ -42,20 +32,10 @@ def data_folder() -> Path:
 @pytest.fixture(scope="session")
 async def pg_locations_url() -> AsyncIterator[str]:
     """One throwaway database per session, migrated; dropped afterwards."""
-    name = f"wc_loc_{uuid.uuid4().hex[:10]}"
-    admin = await _admin()
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    url = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://") + f"/{name}"
+    name, url = await create_pg_database("wc_loc")
     await upgrade_async(url, MIGRATIONS, VERSION_TABLE)
     yield url
-    admin = await _admin()
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    await drop_pg_database(name)
 
 
 @pytest.fixture(scope="session")
