@@ -56,9 +56,9 @@ class KakaoSync(Job):
 
     kind: Literal["kakao_sync"] = "kakao_sync"
     query: str = Field(min_length=1, max_length=100)
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
-    radius_m: int = Field(default=2000, ge=1, le=20_000)
+    lat: float = Field(ge=-90, le=90, strict=True)
+    lon: float = Field(ge=-180, le=180, strict=True)
+    radius_m: int = Field(default=2000, ge=1, le=20_000, strict=True)
     category: str = ""
 
 

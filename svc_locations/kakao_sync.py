@@ -6,11 +6,8 @@ binds client and repo once (see `kakao_sync_handler`) and calls it per message.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from mesh.errors import InvalidInput
 from svc_locations import domain
@@ -99,45 +96,3 @@ async def sync_places(
         if result.meta.is_end:
             break
     return SyncResult(query, category, pages, fetched, stored)
-
-
-def _number(body: dict[str, Any], key: str, default: float | None = None) -> float:
-    value = body.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InvalidInput(f"{key} must be a number")
-    return float(value)
-
-
-async def handle_kakao_sync(
-    body: dict[str, Any], ctx: Any = None, *, client: KakaoLocal, repo: LocationsRepo
-) -> SyncResult:
-    """Job body: {"query": "폐건전지 수거함", "lat": 37.56, "lon": 126.97, "radius_m": 2000,
-    "category": "battery", "max_pages": 3}. A malformed body raises InvalidInput; Kakao failures
-    raise KakaoError subclasses (`retryable` says whether redelivery can help)."""
-    query = body.get("query")
-    if not isinstance(query, str) or not query.strip():
-        raise InvalidInput("query must be a non-empty string")
-    lat, lon = _number(body, "lat"), _number(body, "lon")
-    radius = int(_number(body, "radius_m", domain.DEFAULT_RADIUS_M))
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise InvalidInput("lat/lon out of range")
-    if not 1 <= radius <= MAX_RADIUS_M:
-        raise InvalidInput(f"radius_m must be within 1..{MAX_RADIUS_M} (Kakao's limit)")
-    max_pages = int(_number(body, "max_pages", DEFAULT_MAX_PAGES))
-    if not 1 <= max_pages <= MAX_PAGE:
-        raise InvalidInput(f"max_pages must be within 1..{MAX_PAGE}")
-    category = body.get("category")
-    if not isinstance(category, str):
-        raise InvalidInput("category must be a category code")
-    return await sync_places(client, repo, query.strip(), lat, lon, radius, category, max_pages=max_pages)
-
-
-def kakao_sync_handler(
-    client: KakaoLocal, repo: LocationsRepo
-) -> Callable[[dict[str, Any], Any], Awaitable[None]]:
-    """The (body, ctx) handler shape of mesh.jobs, for the q.api consumer."""
-
-    async def handle(body: dict[str, Any], ctx: Any) -> None:
-        await handle_kakao_sync(body, ctx, client=client, repo=repo)
-
-    return handle

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from mesh.errors import InvalidInput
+from mesh.job_messages import InvalidJob, parse
 from svc_locations import domain
 from svc_locations.kakao import (
     KakaoAuthError,
@@ -15,7 +16,7 @@ from svc_locations.kakao import (
     KakaoRateLimited,
     KakaoUnavailable,
 )
-from svc_locations.kakao_sync import handle_kakao_sync, kakao_sync_handler, sync_places
+from svc_locations.kakao_sync import sync_places
 
 from .fake_kakao import FakeKakao
 
@@ -178,20 +179,13 @@ async def test_sync_caches_places_as_dropoffs(fake_kakao: FakeKakao, client, sql
     assert (await sqlite_repo.get("kakao_local:1019")).accepts == ("battery",)
 
 
-async def test_job_handler(fake_kakao: FakeKakao, client, sqlite_repo) -> None:
+async def test_a_kakao_sync_job_stores_what_kakao_finds(fake_kakao: FakeKakao, client, sqlite_repo) -> None:
     kakao, _ = client
     add_batteries(fake_kakao, 3)
-    body = {
-        "query": "폐건전지",
-        "lat": CITY_HALL[0],
-        "lon": CITY_HALL[1],
-        "radius_m": 3000,
-        "category": "battery",
-    }
-    result = await handle_kakao_sync(body, None, client=kakao, repo=sqlite_repo)
-    assert result.stored == 3
-    await kakao_sync_handler(kakao, sqlite_repo)(body, None)
-    assert await sqlite_repo.count("kakao_local") == 3
+    body = {"kind": "kakao_sync", "query": "폐건전지", "lat": CITY_HALL[0], "lon": CITY_HALL[1]}
+    job = parse("q.api", {**body, "radius_m": 3000, "category": "battery"})
+    result = await sync_places(kakao, sqlite_repo, job.query, job.lat, job.lon, job.radius_m, job.category)
+    assert result.stored == 3 and await sqlite_repo.count("kakao_local") == 3
 
 
 @pytest.mark.parametrize(
@@ -199,13 +193,17 @@ async def test_job_handler(fake_kakao: FakeKakao, client, sqlite_repo) -> None:
     [
         {"lat": 37.5, "lon": 127.0, "category": "battery"},
         {"query": "캔", "lat": "37.5", "lon": 127.0, "category": "battery"},
-        {"query": "캔", "lat": 37.5, "lon": 127.0, "category": "batteries"},
-        {"query": "캔", "lat": 37.5, "lon": 127.0, "category": ""},
         {"query": "캔", "lat": 37.5, "lon": 127.0, "category": "can_metal", "radius_m": 30_000},
         {"query": "캔", "lat": 97.5, "lon": 127.0, "category": "can_metal"},
     ],
 )
-async def test_job_handler_rejects_bad_bodies(client, sqlite_repo, body: dict) -> None:
+def test_a_malformed_kakao_sync_job_is_refused(body: dict) -> None:
+    with pytest.raises(InvalidJob):
+        parse("q.api", {"kind": "kakao_sync", **body})
+
+
+@pytest.mark.parametrize("category", ["batteries", ""])
+async def test_synced_places_need_a_known_category(client, sqlite_repo, category: str) -> None:
     kakao, _ = client
     with pytest.raises(InvalidInput):
-        await handle_kakao_sync(body, None, client=kakao, repo=sqlite_repo)
+        await sync_places(kakao, sqlite_repo, "캔", 37.5, 127.0, 2000, category)
