@@ -36,6 +36,11 @@ def nproc() -> int:
 # Which process group a command line belongs to, for CPU accounting (first match wins).
 _GROUPS = (
     ("wastecoach consume", "consumers"),
+    ("wastecoach serve edge", "edge"),
+    *(
+        (f"wastecoach serve {name}", f"svc_{name}")
+        for name in ("auth", "users", "waste", "coach", "locations")
+    ),
     ("postgres", "postgres"),
     ("beam", "rabbitmq"),
     ("redis-server", "redis"),

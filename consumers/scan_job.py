@@ -228,12 +228,9 @@ async def process_scan(job: ScanJob, ctx: JobContext, deps: ScanDeps) -> None:
         return
     scan = started.scan
     try:
-        image = (
-            await deps.waste.GetScanImage(
-                waste_pb2.GetScanImageRequest(scan_id=scan_id), metadata=system_metadata()
-            )
-        ).image
-        result = await analyse(deps, scan, image, reuse=ctx.outages > 0)
+        if not started.image:
+            raise LookupError("the scan's photo is no longer stored")
+        result = await analyse(deps, scan, started.image, reuse=ctx.outages > 0)
     except ImageRejected as rejected:
         # The photo itself is the problem: retrying cannot help, tell the user why.
         await deps.waste.FailScan(

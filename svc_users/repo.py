@@ -22,21 +22,23 @@ def _entry(row: HistoryRow) -> HistoryEntry:
 
 
 class UsersRepo:
-    def __init__(self, sessions: async_sessionmaker) -> None:
+    def __init__(self, sessions: async_sessionmaker, reads: async_sessionmaker | None = None) -> None:
         self.sessions = sessions
+        # Single SELECTs outside a transaction: no BEGIN/ROLLBACK round trips around each read.
+        self.reads = reads or sessions
 
     async def get_profile(self, user_id: str) -> Profile | None:
-        async with self.sessions() as session:
+        async with self.reads() as session:
             row = await session.get(ProfileRow, user_id)
             return _profile(row) if row else None
 
     async def is_deleted(self, user_id: str) -> bool:
-        async with self.sessions() as session:
+        async with self.reads() as session:
             return await session.get(DeletedSubjectRow, subject_digest(user_id)) is not None
 
     async def ensure_profile(self, user_id: str, nickname: str, now: datetime) -> Profile | None:
         """The profile, created on the first call; None for a deleted account, which gets none."""
-        async with self.sessions() as session:
+        async with self.reads() as session:
             row = await session.get(ProfileRow, user_id)
             if row is not None:
                 return _profile(row)
@@ -141,10 +143,11 @@ class UsersRepo:
                 )
             )
         query = query.order_by(HistoryRow.scanned_at.desc(), HistoryRow.scan_id.desc()).limit(limit)
-        async with self.sessions() as session:
+        async with self.reads() as session:
             return [_entry(row) for row in (await session.scalars(query)).all()]
 
     async def scan_times_and_counts(self, user_id: str) -> tuple[list[datetime], dict[str, int]]:
+        # Two SELECTs that must agree: one transaction.
         async with self.sessions() as session:
             times = (
                 await session.scalars(select(HistoryRow.scanned_at).where(HistoryRow.user_id == user_id))

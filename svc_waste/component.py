@@ -9,7 +9,7 @@ from pathlib import Path
 
 from mesh.cache import Cache
 from mesh.component import ServiceComponent
-from mesh.db import create_engine, ping, session_factory
+from mesh.db import create_engine, ping, read_session_factory, session_factory
 from mesh.events import EventBus
 from mesh.grpc_server import ServiceSpec
 from mesh.jobs import Publisher
@@ -46,7 +46,7 @@ def build(
     redrive_on_start: the jobs lived in this process's own queue (the embedded default)."""
     url = settings.database_url_for("waste")
     engine = create_engine(url)
-    repo = WasteRepo(session_factory(engine))
+    repo = WasteRepo(session_factory(engine), read_session_factory(engine))
     servicer = WasteServicer(repo, image_store(settings), publisher, events, cache)
     relays: list[asyncio.Task[None]] = []
 

@@ -58,6 +58,18 @@ class Outbox:
             metrics.ERRORS.labels("publish").inc()
         return True
 
+    async def send_new(self, scan: domain.Scan) -> None:
+        """A new scan, stored as sent: when the broker does not take its job, the row says so and the
+        relay sends it on its next pass. The scan is stored either way: no failure for the caller."""
+        if await self.send(scan, record=False):
+            return
+        try:
+            await self.repo.mark_unpublished(scan.id)
+        except Exception:
+            # Still marked as sent: the re-drive sweep sends it once its lease is over.
+            log.exception("recording the unsent job failed", extra={"scan_id": scan.id})
+            metrics.ERRORS.labels("publish").inc()
+
     async def give_up(self, scan: domain.Scan, message: str = GIVE_UP_MESSAGE) -> None:
         """A scan with no progress for the give-up age: failed visibly, never left queued for ever."""
         ended, changed = await self.repo.transition(

@@ -39,8 +39,10 @@ async def _update(session: AsyncSession, current: Scan, changed: Scan) -> bool:
 
 
 class WasteRepo:
-    def __init__(self, sessions: async_sessionmaker) -> None:
+    def __init__(self, sessions: async_sessionmaker, reads: async_sessionmaker | None = None) -> None:
         self.sessions = sessions
+        # Single SELECTs outside a transaction: no BEGIN/ROLLBACK round trips around each read.
+        self.reads = reads or sessions
 
     async def create(self, scan: Scan) -> tuple[Scan, bool]:
         """Inserts the scan; with a reused Idempotency-Key returns the earlier scan instead."""
@@ -62,14 +64,14 @@ class WasteRepo:
         return earlier, False
 
     async def by_key(self, user_id: str, key: str) -> Scan | None:
-        async with self.sessions() as session:
+        async with self.reads() as session:
             row = await session.scalar(
                 select(ScanRow).where(ScanRow.user_id == user_id, ScanRow.idempotency_key == key)
             )
             return _scan(row) if row else None
 
     async def get(self, scan_id: str) -> Scan | None:
-        async with self.sessions() as session:
+        async with self.reads() as session:
             row = await session.get(ScanRow, scan_id)
             return _scan(row) if row else None
 
@@ -117,7 +119,7 @@ class WasteRepo:
                 )
             )
         query = query.order_by(FeedbackRow.answered_at, FeedbackRow.id).limit(limit)
-        async with self.sessions() as session:
+        async with self.reads() as session:
             return [_feedback(row) for row in (await session.scalars(query)).all()]
 
     async def list_for_user(self, user_id: str, after: tuple[datetime, str] | None, limit: int) -> list[Scan]:
@@ -128,12 +130,16 @@ class WasteRepo:
                 or_(ScanRow.created_at < when, and_(ScanRow.created_at == when, ScanRow.id < scan_id))
             )
         query = query.order_by(ScanRow.created_at.desc(), ScanRow.id.desc()).limit(limit)
-        async with self.sessions() as session:
+        async with self.reads() as session:
             return [_scan(row) for row in (await session.scalars(query)).all()]
 
     async def mark_published(self, scan_id: str, now: datetime) -> None:
         async with self.sessions.begin() as session:
             await session.execute(update(ScanRow).where(ScanRow.id == scan_id).values(published_at=now))
+
+    async def mark_unpublished(self, scan_id: str) -> None:
+        async with self.sessions.begin() as session:
+            await session.execute(update(ScanRow).where(ScanRow.id == scan_id).values(published_at=None))
 
     async def stalled(self, before: datetime, limit: int = 100) -> list[Scan]:
         """Unfinished scans with no progress since `before`: their job was neither (re)sent nor
@@ -149,7 +155,7 @@ class WasteRepo:
             .order_by(ScanRow.updated_at)
             .limit(limit)
         )
-        async with self.sessions() as session:
+        async with self.reads() as session:
             return [_scan(row) for row in (await session.scalars(query)).all()]
 
     async def claim_redrive(self, scan: Scan, now: datetime) -> bool:
@@ -170,7 +176,7 @@ class WasteRepo:
             .order_by(ScanRow.created_at)
             .limit(limit)
         )
-        async with self.sessions() as session:
+        async with self.reads() as session:
             return [_scan(row) for row in (await session.scalars(query)).all()]
 
     async def finished_with_images(self, older_than: datetime, limit: int) -> list[Scan]:
@@ -184,7 +190,7 @@ class WasteRepo:
             .order_by(ScanRow.created_at)
             .limit(limit)
         )
-        async with self.sessions() as session:
+        async with self.reads() as session:
             return [_scan(row) for row in (await session.scalars(query)).all()]
 
     async def reclassifiable(self, current_model: str, limit: int) -> list[str]:
@@ -200,11 +206,11 @@ class WasteRepo:
             .order_by(ScanRow.created_at)
             .limit(limit)
         )
-        async with self.sessions() as session:
+        async with self.reads() as session:
             return list((await session.scalars(query)).all())
 
     async def is_deleted(self, user_id: str) -> bool:
-        async with self.sessions() as session:
+        async with self.reads() as session:
             return await session.get(DeletedSubjectRow, subject_digest(user_id)) is not None
 
     async def tombstone(self, user_id: str, now: datetime) -> None:
@@ -234,6 +240,6 @@ class WasteRepo:
         """Those of the keys a scan still points to."""
         if not keys:
             return set()
-        async with self.sessions() as session:
+        async with self.reads() as session:
             rows = await session.scalars(select(ScanRow.image_key).where(ScanRow.image_key.in_(keys)))
             return set(rows.all())

@@ -58,11 +58,11 @@ async def test_a_lost_job_is_re_driven_after_its_lease_and_given_up_at_last(data
 
 
 async def test_a_stored_scan_is_accepted_even_if_recording_its_job_fails(data_dir):
-    """Once CreateScan stored the scan and sent its job, a failure to record that is not the caller's:
-    the database refuses the outbox update (a trigger), and the call still succeeds."""
+    """Once CreateScan stored the scan, nothing after it fails the call: here the broker refuses the
+    job and the database refuses to record that (a trigger); the scan stays accepted, and the
+    re-drive sweep sends its job once the lease is over."""
     publisher = FlakyPublisher()
-    publisher.down = False
-    settings = WasteSettings(data_dir=data_dir)
+    settings = WasteSettings(data_dir=data_dir, outbox_interval_s=3600)
     component = build(settings, publisher=publisher, events=InProcessEventBus())
     async with running(component) as channel:
         with sqlite3.connect(data_dir / "waste.sqlite3") as db:
@@ -73,6 +73,13 @@ async def test_a_stored_scan_is_accepted_even_if_recording_its_job_fails(data_di
         stub = waste_pb2_grpc.WasteServiceStub(channel)
         reply = await stub.CreateScan(pb.CreateScanRequest(image=jpeg()), metadata=user("busy"))
         assert reply.created and reply.scan.status == pb.SCAN_STATUS_QUEUED
+        assert publisher.published == []
+        with sqlite3.connect(data_dir / "waste.sqlite3") as db:
+            db.execute("DROP TRIGGER refuse_outbox")
+        publisher.down = False
+        servicer = component.specs[0].servicer
+        later = datetime.now(UTC) + timedelta(seconds=settings.redrive_after_s + 1)
+        await servicer.outbox.relay_pass(later, settings, later - timedelta(seconds=settings.redrive_after_s))
         assert publisher.published == [ScanJob(scan_id=reply.scan.scan_id, user_id="busy").body()]
 
 

@@ -91,6 +91,8 @@ async def test_worker_lifecycle_is_idempotent_and_announced(env):
             pb.StartProcessingRequest(scan_id=scan.scan_id, attempt=1), metadata=system_metadata()
         )
         assert started.scan.status == pb.SCAN_STATUS_PROCESSING and not started.already_finished
+        # The photo comes with the start: the worker needs no second call for it.
+        assert (started.image, started.content_type) == (jpeg(), "image/jpeg")
         image = await env.stub.GetScanImage(
             pb.GetScanImageRequest(scan_id=scan.scan_id), metadata=system_metadata()
         )
@@ -109,7 +111,7 @@ async def test_worker_lifecycle_is_idempotent_and_announced(env):
     redelivered = await env.stub.StartProcessing(
         pb.StartProcessingRequest(scan_id=scan.scan_id, attempt=2), metadata=system_metadata()
     )
-    assert redelivered.already_finished
+    assert redelivered.already_finished and not redelivered.image  # nothing to do, nothing to send
     failed = await env.stub.FailScan(
         pb.FailScanRequest(scan_id=scan.scan_id, error_code="x", error_message="y"),
         metadata=system_metadata(),

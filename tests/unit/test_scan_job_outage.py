@@ -25,10 +25,7 @@ class Waste:
         self.completed = 0
 
     async def StartProcessing(self, request, metadata=None):
-        return waste_pb2.StartProcessingResponse(scan=self.scan)
-
-    async def GetScanImage(self, request, metadata=None):
-        return waste_pb2.GetScanImageResponse(image=b"jpeg")
+        return waste_pb2.StartProcessingResponse(scan=self.scan, image=b"jpeg")
 
     async def CompleteScan(self, request, metadata=None):
         self.completed += 1

@@ -274,12 +274,16 @@ class StartProcessingRequest(_message.Message):
     def __init__(self, scan_id: _Optional[str] = ..., attempt: _Optional[int] = ..., reclassify: _Optional[bool] = ...) -> None: ...
 
 class StartProcessingResponse(_message.Message):
-    __slots__ = ("scan", "already_finished")
+    __slots__ = ("scan", "already_finished", "image", "content_type")
     SCAN_FIELD_NUMBER: _ClassVar[int]
     ALREADY_FINISHED_FIELD_NUMBER: _ClassVar[int]
+    IMAGE_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
     scan: Scan
     already_finished: bool
-    def __init__(self, scan: _Optional[_Union[Scan, _Mapping]] = ..., already_finished: _Optional[bool] = ...) -> None: ...
+    image: bytes
+    content_type: str
+    def __init__(self, scan: _Optional[_Union[Scan, _Mapping]] = ..., already_finished: _Optional[bool] = ..., image: _Optional[bytes] = ..., content_type: _Optional[str] = ...) -> None: ...
 
 class GetScanImageRequest(_message.Message):
     __slots__ = ("scan_id",)

@@ -145,7 +145,8 @@ class WasteServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def StartProcessing(self, request, context):
-        """Worker: marks the scan processing; tells whether it is already finished (redelivery).
+        """Worker: marks the scan processing and hands over its photo in the same call; tells whether it
+        is already finished (redelivery).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
