@@ -67,12 +67,19 @@ def load_key(configured: str, data_dir: Path) -> IdentityKey:
         return IdentityKey(configured.encode())
     path = data_dir / KEY_FILE
     data_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return IdentityKey(path.read_bytes().strip())
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_hex(32))
+    if not path.exists():
+        # Written whole under another name, then linked into place: a process starting at the same
+        # moment sees no key file or a complete one, and the first link wins.
+        draft = data_dir / f".{KEY_FILE}.{secrets.token_hex(4)}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return IdentityKey(path.read_bytes().strip())
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
@@ -147,14 +148,8 @@ class UsersRepo:
             return [_entry(row) for row in (await session.scalars(query)).all()]
 
     async def scan_times_and_counts(self, user_id: str) -> tuple[list[datetime], dict[str, int]]:
-        # Two SELECTs that must agree: one transaction.
-        async with self.sessions() as session:
-            times = (
-                await session.scalars(select(HistoryRow.scanned_at).where(HistoryRow.user_id == user_id))
-            ).all()
-            counts = await session.execute(
-                select(HistoryRow.category_code, func.count())
-                .where(HistoryRow.user_id == user_id)
-                .group_by(HistoryRow.category_code)
-            )
-            return list(times), {code: n for code, n in counts.all()}
+        # One SELECT, so the times and the counts always agree.
+        query = select(HistoryRow.scanned_at, HistoryRow.category_code).where(HistoryRow.user_id == user_id)
+        async with self.reads() as session:
+            rows = (await session.execute(query)).all()
+        return [when for when, _ in rows], dict(Counter(code for _, code in rows))

@@ -61,13 +61,25 @@ class Outbox:
     async def send_new(self, scan: domain.Scan) -> None:
         """A new scan, stored as sent: when the broker does not take its job, the row says so and the
         relay sends it on its next pass. The scan is stored either way: no failure for the caller."""
-        if await self.send(scan, record=False):
-            return
+        await self._send_claimed(scan)
+
+    async def _send_claimed(self, scan: domain.Scan) -> bool:
+        """Sends a job whose row already says it was sent; unless the broker confirmed it, the mark
+        is cleared again, also when the call is cancelled (a deadline, a client that left)."""
+        sent = False
         try:
-            await self.repo.mark_unpublished(scan.id)
+            sent = await self.send(scan, record=False)
+        finally:
+            if not sent:
+                await asyncio.shield(self._unmark(scan.id))
+        return sent
+
+    async def _unmark(self, scan_id: str) -> None:
+        try:
+            await self.repo.mark_unpublished(scan_id)
         except Exception:
             # Still marked as sent: the re-drive sweep sends it once its lease is over.
-            log.exception("recording the unsent job failed", extra={"scan_id": scan.id})
+            log.exception("recording the unsent job failed", extra={"scan_id": scan_id})
             metrics.ERRORS.labels("publish").inc()
 
     async def give_up(self, scan: domain.Scan, message: str = GIVE_UP_MESSAGE) -> None:
@@ -84,12 +96,13 @@ class Outbox:
         lost (no progress since `lost_before`); give up on those with no progress for the give-up
         age. Replicas share the table: a claim lets one of them re-send a job."""
         for scan in await self.repo.unpublished(now - timedelta(seconds=settings.outbox_interval_s)):
-            if not await self.send(scan):
+            if await self.repo.claim_redrive(scan, now) and not await self._send_claimed(scan):
                 return
         for scan in await self.repo.stalled(lost_before):
-            if scan.updated_at < now - timedelta(seconds=settings.give_up_after_s):
+            # By age, which no re-drive resets; a scan with an earlier result keeps it (give_up).
+            if scan.created_at < now - timedelta(seconds=settings.give_up_after_s):
                 await self.give_up(scan)
-            elif await self.repo.claim_redrive(scan, now) and not await self.send(scan, record=False):
+            elif await self.repo.claim_redrive(scan, now) and not await self._send_claimed(scan):
                 return
 
     async def run(self, settings: WasteSettings, redrive_on_start: bool) -> None:

@@ -172,7 +172,11 @@ class WasteRepo:
     async def unpublished(self, older_than: datetime, limit: int = 100) -> list[Scan]:
         query = (
             select(ScanRow)
-            .where(ScanRow.published_at.is_(None), ScanRow.created_at < older_than)
+            .where(
+                ScanRow.published_at.is_(None),
+                ScanRow.status.in_((QUEUED, PROCESSING)),
+                ScanRow.created_at < older_than,
+            )
             .order_by(ScanRow.created_at)
             .limit(limit)
         )

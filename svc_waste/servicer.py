@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
 from collections.abc import Callable
@@ -281,7 +282,8 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
         reply = pb.StartProcessingResponse(scan=to_proto(scan), already_finished=finished)
         if not finished and scan.image_key:
             # The worker's next need: one call instead of a second round trip for the photo.
-            reply.image, reply.content_type = await self.store.get(scan.image_key), scan.content_type
+            with contextlib.suppress(NotFound):  # gone (expired in the bucket): the worker fails it
+                reply.image, reply.content_type = await self.store.get(scan.image_key), scan.content_type
         return reply
 
     async def GetScanImage(

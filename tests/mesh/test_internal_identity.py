@@ -90,3 +90,13 @@ def test_local_processes_share_one_key_file(tmp_path):
     assert (tmp_path / "internal-identity.key").stat().st_mode & 0o077 == 0
     with pytest.raises(ValueError):
         load_key("", tmp_path / "other").verify(token, GET)
+
+
+def test_processes_starting_together_get_the_same_key(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(8) as pool:
+        keys = list(pool.map(lambda _: load_key("", tmp_path), range(16)))
+    token = keys[0].sign("alice", GET)
+    assert all(key.verify(token, GET) == "alice" for key in keys)
+    assert [p.name for p in tmp_path.iterdir()] == ["internal-identity.key"]

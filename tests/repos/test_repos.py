@@ -103,10 +103,11 @@ async def test_waste_repo(sessions_for):
     assert changed and (await repo.get(scan.id)).result_json == '{"a": 1}'
     _, changed = await repo.transition(scan.id, lambda s: waste_domain.complete(s, "{}", "m1", NOW))
     assert not changed
+    # The outbox sends unfinished scans only: a finished one never gets its job again.
     pending = [s.id for s in await repo.unpublished(NOW + timedelta(hours=1))]
-    assert scan.id in pending
-    await repo.mark_published(scan.id, NOW)
-    assert scan.id not in [s.id for s in await repo.unpublished(NOW + timedelta(hours=1))]
+    assert scan.id not in pending and no_key.id in pending
+    await repo.mark_published(no_key.id, NOW)
+    assert no_key.id not in [s.id for s in await repo.unpublished(NOW + timedelta(hours=1))]
     page = await repo.list_for_user(user, None, 2)
     assert len(page) == 2 and page[0].created_at >= page[1].created_at
     after = await repo.list_for_user(user, (page[-1].created_at, page[-1].id), 10)

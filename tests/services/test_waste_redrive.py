@@ -8,8 +8,10 @@ import sqlite3
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import grpc
 import pytest
 
+import svc_waste.outbox
 from mesh.events import InProcessEventBus
 from mesh.identity import system_metadata
 from mesh.job_messages import ScanJob
@@ -137,3 +139,72 @@ async def test_one_replica_re_sends_a_stalled_job(data_dir, database_url):
         for _ in range(3):
             await asyncio.gather(*(s.outbox.relay_pass(later, settings, lost_before) for s in servicers))
         assert sum(p.published.count(job) for p in publishers) == 2  # CreateScan's, then one re-drive
+
+
+async def test_an_unsent_job_goes_out_once_across_replicas(data_dir, database_url):
+    """The broker refused the job at CreateScan: the row says unsent, and of two replicas relaying
+    at the same moment one sends it."""
+    settings = WasteSettings(data_dir=data_dir, database_url=database_url, outbox_interval_s=3600)
+    publishers = [FlakyPublisher(), FlakyPublisher()]
+    first, second = (build(settings, publisher=p, events=InProcessEventBus()) for p in publishers)
+    async with running(first) as channel, running(second):
+        stub = waste_pb2_grpc.WasteServiceStub(channel)
+        scan = (await stub.CreateScan(pb.CreateScanRequest(image=jpeg()), metadata=user("u"))).scan
+        for publisher in publishers:
+            publisher.down = False
+        later = datetime.now(UTC) + timedelta(seconds=settings.outbox_interval_s + 1)
+        servicers = [component.specs[0].servicer for component in (first, second)]
+        for _ in range(3):
+            await asyncio.gather(
+                *(s.outbox.relay_pass(later, settings, later - timedelta(hours=1)) for s in servicers)
+            )
+        job = ScanJob(scan_id=scan.scan_id, user_id="u").body()
+        assert sum(p.published.count(job) for p in publishers) == 1
+
+
+class HangingPublisher:
+    """A broker that never confirms."""
+
+    async def publish(self, queue, body, *, priority=None, message_id=None):
+        await asyncio.Event().wait()
+
+
+async def test_a_cancelled_submission_leaves_its_job_for_the_relay(data_dir, monkeypatch):
+    """The caller's deadline passes while the broker hangs: the handler is cancelled, and the row
+    no longer claims the job was sent, so the next relay pass sends it (not a 10-minute sweep)."""
+    monkeypatch.setattr(svc_waste.outbox, "PUBLISH_TIMEOUT_S", 60)
+    settings = WasteSettings(data_dir=data_dir, outbox_interval_s=3600)
+    component = build(settings, publisher=HangingPublisher(), events=InProcessEventBus())
+    async with running(component) as channel:
+        stub = waste_pb2_grpc.WasteServiceStub(channel)
+        with pytest.raises(grpc.aio.AioRpcError) as err:
+            await stub.CreateScan(pb.CreateScanRequest(image=jpeg()), metadata=user("late"), timeout=1)
+        assert err.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+        repo = component.specs[0].servicer.repo
+        for _ in range(100):  # bounded wait for the cancelled handler's write-back
+            unsent = [
+                s
+                for s in await repo.unpublished(datetime.now(UTC) + timedelta(hours=1))
+                if s.user_id == "late"
+            ]
+            if unsent:
+                break
+            await asyncio.sleep(0.1)
+        assert len(unsent) == 1 and unsent[0].status == "queued"
+
+
+async def test_a_photo_gone_from_storage_is_handed_over_empty(data_dir):
+    """StartProcessing still answers when the stored photo has expired in the bucket, so the worker
+    fails the scan instead of leaving it processing."""
+    settings = WasteSettings(data_dir=data_dir, outbox_interval_s=3600)
+    publisher = FlakyPublisher()
+    publisher.down = False
+    component = build(settings, publisher=publisher, events=InProcessEventBus())
+    async with running(component) as channel:
+        stub = waste_pb2_grpc.WasteServiceStub(channel)
+        scan = (await stub.CreateScan(pb.CreateScanRequest(image=jpeg()), metadata=user("u"))).scan
+        (settings.images_dir / scan.image_key).unlink()
+        started = await stub.StartProcessing(
+            pb.StartProcessingRequest(scan_id=scan.scan_id, attempt=1), metadata=system_metadata()
+        )
+        assert started.scan.status == pb.SCAN_STATUS_PROCESSING and started.image == b""
