@@ -31,14 +31,14 @@ async def cmd_up(args: argparse.Namespace) -> int:
     from wastecoach.runner import Mesh
 
     mesh = Mesh(_settings("up"))
-    url = await mesh.start(args.host, args.port)
-    # The one line a person needs among the logs (stdout, apart from them on stderr); bold on a terminal.
-    line = (
-        f"AI Waste Coach is up: {url}  open it in a browser (API docs: {url}/docs; "
-        f"data in {mesh.settings.data_dir}; Ctrl+C stops)"
-    )
-    print(f"\033[1m{line}\033[0m" if sys.stdout.isatty() else line, flush=True)
-    try:
+    try:  # a start that fails half-way still closes what it opened
+        url = await mesh.start(args.host, args.port)
+        # The one line a person needs among the logs (stdout, apart from them on stderr); bold on a terminal.
+        line = (
+            f"AI Waste Coach is up: {url}  open it in a browser (API docs: {url}/docs; "
+            f"data in {mesh.settings.data_dir}; Ctrl+C stops)"
+        )
+        print(f"\033[1m{line}\033[0m" if sys.stdout.isatty() else line, flush=True)
         await wait_for_signal()
     finally:
         await mesh.stop()

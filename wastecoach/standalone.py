@@ -34,14 +34,14 @@ async def serve_component(name: str, settings: AllSettings) -> None:
         raise ValueError(f"unknown service {name!r}")
     backends = wiring.Backends(settings)
     producer = None
-    if name == "waste":
-        producer = await wiring.open_producer(
-            settings, require_rabbit="serve waste needs WASTECOACH_RABBIT_URL: its jobs go to RabbitMQ"
-        )
-    component = wiring.service(name, settings, backends, producer.publisher if producer else None)
-    if settings.metrics_port:
-        start_ops_server(settings.metrics_port)
     try:
+        if name == "waste":
+            producer = await wiring.open_producer(
+                settings, require_rabbit="serve waste needs WASTECOACH_RABBIT_URL: its jobs go to RabbitMQ"
+            )
+        component = wiring.service(name, settings, backends, producer.publisher if producer else None)
+        if settings.metrics_port:
+            start_ops_server(settings.metrics_port)
         await serve_forever(
             component, settings.grpc_host, settings.port_for(name), settings.grpc_grace_s, backends.identity
         )
@@ -71,21 +71,25 @@ async def consume_queue(queue: str, settings: AllSettings) -> None:
     from consumers.wiring import build_workers
 
     producer = await wiring.open_producer(settings, require_rabbit="consume needs WASTECOACH_RABBIT_URL")
-    workers = build_workers(settings, producer.publisher)
-    if queue not in workers.handlers:
-        raise SystemExit(f"no handler for {queue}")
-    broker = await wiring.open_consumer(settings, {queue: workers.handlers[queue]})
-    if settings.metrics_port:
-        # Ready while the broker answers; k8s stops routing work otherwise.
-        start_ops_server(settings.metrics_port, ready=lambda: broker.ping(timeout=2))
-    depth = asyncio.create_task(watch_depth(broker, [queue]))
+    workers = broker = depth = None
     try:
+        workers = build_workers(settings, producer.publisher)
+        if queue not in workers.handlers:
+            raise SystemExit(f"no handler for {queue}")
+        broker = await wiring.open_consumer(settings, {queue: workers.handlers[queue]})
+        if settings.metrics_port:
+            # Ready while the broker answers; k8s stops routing work otherwise.
+            start_ops_server(settings.metrics_port, ready=lambda: broker.ping(timeout=2))
+        depth = asyncio.create_task(watch_depth(broker, [queue]))
         await wait_for_signal()
     finally:
-        depth.cancel()
-        await broker.stop()
+        if depth is not None:
+            depth.cancel()
+        if broker is not None:
+            await broker.stop()
         await producer.stop()
-        await workers.close()
+        if workers is not None:
+            await workers.close()
 
 
 async def run_scheduler(settings: AllSettings) -> None:

@@ -16,7 +16,8 @@ depends_on = None
 def upgrade() -> None:
     # auth_oauth_states stays: pods of the previous release still write and read it during the
     # rollout that runs this migration. New pods no longer use it; a migration of a later release,
-    # once no such pod runs, drops it (two phases, so no rollout breaks a sign-in in flight).
+    # once no such pod runs, drops it (two phases, so no rollout breaks a sign-in in flight). An
+    # earlier form of this migration already dropped it on some databases: that one says IF EXISTS.
     with op.batch_alter_table("auth_one_time_codes") as batch:
         batch.add_column(sa.Column("code_challenge", sa.String(64), nullable=False, server_default=""))
 
