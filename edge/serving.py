@@ -20,6 +20,8 @@ DRAIN_GRACE_S = 5.0
 class EdgeServer(uvicorn.Server):
     def __init__(self, app: FastAPI, **config: Any) -> None:
         config.setdefault("timeout_graceful_shutdown", DRAIN_GRACE_S)
+        # Idle connections outlive the load balancer's: it never sends on one this server has closed.
+        config.setdefault("timeout_keep_alive", app.state.settings.http_keepalive_s)
         # The client address (rate limits, logs) comes from X-Forwarded-For only when a trusted proxy sent it.
         config.setdefault("proxy_headers", True)
         config.setdefault("forwarded_allow_ips", app.state.settings.forwarded_allow_ips)

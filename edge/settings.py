@@ -12,6 +12,10 @@ from mesh.settings import MeshSettings
 class EdgeSettings(MeshSettings):
     http_host: str = "0.0.0.0"
     http_port: int = 8000
+    # How long the server keeps an idle keep-alive connection: longer than the load balancer's idle
+    # timeout (120 s, terraform/modules/ingress), which the chart adds 5 s to and sets here.
+    # uvicorn's 5 s made clients that reuse a connection meet resets.
+    http_keepalive_s: int = 125
     jwks_ttl_s: float = 300.0
     max_upload_bytes: int = 15 * 1024 * 1024
     # Per-user scan submissions per minute (enforced with Redis when configured, in-process otherwise).

@@ -25,6 +25,11 @@ class Cache(Protocol):
     async def get(self, key: str, *, strict: bool = False) -> bytes | None: ...
     async def set(self, key: str, value: bytes, ttl_s: int, *, strict: bool = False) -> None: ...
     async def delete(self, *keys: str) -> None: ...
+    async def set_newer(self, key: str, value: bytes, version: int, ttl_s: int) -> bool:
+        """Stores value unless a higher version of it is stored already (writers that race leave
+        the newest); False when it was older. Best effort, like set."""
+        ...
+
     async def take(self, key: str) -> bytes | None:
         """Reads and deletes in one step: of two concurrent takers only one gets the value."""
         ...
@@ -33,6 +38,7 @@ class Cache(Protocol):
 class InProcessCache:
     def __init__(self, max_items: int = 10_000) -> None:
         self._items: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+        self._versions: dict[str, int] = {}
         self._max = max_items
 
     async def get(self, key: str, *, strict: bool = False) -> bytes | None:
@@ -57,6 +63,29 @@ class InProcessCache:
     async def delete(self, *keys: str) -> None:
         for key in keys:
             self._items.pop(key, None)
+
+    async def set_newer(self, key: str, value: bytes, version: int, ttl_s: int) -> bool:
+        # One thread, no await in between: the check and the write are one step.
+        if self._versions.get(key, -1) > version:
+            return False
+        await self.set(key, value, ttl_s)
+        self._versions[key] = version
+        if len(self._versions) > 2 * self._max:
+            self._versions = {k: v for k, v in self._versions.items() if k in self._items}
+        return True
+
+
+# KEYS: the value's key, its version's key. ARGV: value, version, ttl. The check and both writes are
+# one step on the server, so of two racing writers the higher version stays.
+_SET_NEWER = """
+local stored = tonumber(redis.call('GET', KEYS[2]))
+if stored and stored > tonumber(ARGV[2]) then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
+redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
+return 1
+"""
 
 
 class RedisCache:
@@ -91,6 +120,18 @@ class RedisCache:
             if strict:
                 raise CacheUnavailable(str(exc)) from exc
             log.warning("cache write failed", exc_info=True)
+
+    async def set_newer(self, key: str, value: bytes, version: int, ttl_s: int) -> bool:
+        if ttl_s <= 0:
+            return False
+        full = self.prefix + key
+        try:
+            # Both keys on one Redis (not a cluster), as every key of this cache is.
+            return bool(await self.client.eval(_SET_NEWER, 2, full, full + ":version", value, version, ttl_s))
+        except Exception:
+            metrics.ERRORS.labels("cache").inc()
+            log.warning("cache write failed", exc_info=True)
+            return False
 
     async def delete(self, *keys: str) -> None:
         try:

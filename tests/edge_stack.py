@@ -19,11 +19,13 @@ import aio_pika
 import asyncpg
 import httpx
 import sqlalchemy
+from fastapi import FastAPI
 from jose import jwt
 
 from edge.app import create_app
 from edge.clients import connect
 from edge.ratelimit import InProcessRateLimiter, RedisRateLimiter
+from mesh.cache import Cache
 from mesh.db import create_engine
 from mesh.grpc_channel import make_channel
 from mesh.identity import system_metadata, user_metadata
@@ -73,6 +75,8 @@ class EdgeEnv:
     settings: AllSettings
     clock: FrozenClock = field(default_factory=FrozenClock)
     recorded_jobs: list[dict] = field(default_factory=list)
+    app: FastAPI | None = None  # the edge app, e.g. to swap one of its gRPC clients
+    cache: Cache | None = None  # the process's shared cache (in-process or Redis)
 
     async def rows(self, service: str, sql: str) -> list[tuple]:
         """What a service stored, read from its database (its SQLite file, or PostgreSQL)."""
@@ -220,7 +224,7 @@ async def edge_stack(settings: AllSettings, backends: Backends | None = None) ->
         http = await stack.enter_async_context(
             httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://edge")
         )
-        env = EdgeEnv(http, broker, wired, clock)
+        env = EdgeEnv(http, broker, wired, clock, app=app, cache=shared.cache)
         if broker is not None:
 
             async def record(body, ctx):

@@ -9,12 +9,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Header, Path, Query, Request, Response, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
+from google.protobuf.message import DecodeError
 
 from edge import convert, errors, schemas
+from edge.auth import Identity
+from edge.clients import Clients
 from edge.deps import ClientsDep, CurrentUser, Language, SettingsDep, as_user
 from edge.errors import ApiError
 from edge.openapi import header
 from edge.schemas import NoNul
+from mesh.cache import Cache
 from mesh.proto_time import from_timestamp
 from protos.wastecoach.users.v1 import users_pb2
 from protos.wastecoach.waste.v1 import waste_pb2
@@ -188,6 +192,7 @@ async def list_scans(
 )
 async def get_scan(
     scan_id: ScanId,
+    request: Request,
     user: CurrentUser,
     clients: ClientsDep,
     if_none_match: Annotated[
@@ -195,15 +200,43 @@ async def get_scan(
         Header(alias="If-None-Match", description="the ETag of the last answer: 304 while unchanged"),
     ] = None,
 ) -> Response:
-    reply = await clients.waste.GetScan(waste_pb2.GetScanRequest(scan_id=scan_id), metadata=as_user(user))
-    etag = _etag(reply.scan)
-    body = convert.scan(reply.scan)
+    return poll_answer(await _read(request, clients, scan_id, user), if_none_match)
+
+
+def poll_answer(scan: waste_pb2.Scan, if_none_match: str | None) -> Response:
+    """The answer to a poll (this route's, and edge/fast_poll.py's for a published scan)."""
+    etag = _etag(scan)
     headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
-    if body.status not in FINISHED:
+    if convert.STATUS.get(scan.status, "queued") not in FINISHED:
         headers["Retry-After"] = str(RETRY_AFTER_S)
     if if_none_match and etag in {t.strip() for t in if_none_match.split(",")}:
+        # Most polls end here: the state did not change, and nothing is rendered.
         return Response(status_code=304, headers=headers)
-    return Response(body.model_dump_json(), media_type="application/json", headers=headers)
+    return Response(convert.scan(scan).model_dump_json(), media_type="application/json", headers=headers)
+
+
+async def _read(request: Request, clients: Clients, scan_id: str, user: Identity) -> waste_pb2.Scan:
+    scan = await published(request.app.state.cache, scan_id, user.user_id)
+    if scan is None:
+        # Nothing published (a restart, an eviction): the waste service reads it and caches it again.
+        scan = (
+            await clients.waste.GetScan(waste_pb2.GetScanRequest(scan_id=scan_id), metadata=as_user(user))
+        ).scan
+    return scan
+
+
+async def published(cache: Cache, scan_id: str, user_id: str) -> waste_pb2.Scan | None:
+    """The scan as the waste service last published it to the shared cache (svc_waste/servicer.py
+    `_cache`: every state, with its owner), or None. No database and no gRPC call: a crowd polls
+    every 0.5 s. Someone else's scan is None too, so the service answers it (404) as before."""
+    cached = await cache.get(f"scan:{scan_id}")
+    if cached is None:
+        return None
+    try:
+        scan = waste_pb2.Scan.FromString(cached)
+    except DecodeError:
+        return None
+    return scan if scan.user_id == user_id else None
 
 
 @router.post(
@@ -266,8 +299,9 @@ async def scan_events(
     scan_id: ScanId, request: Request, user: CurrentUser, clients: ClientsDep
 ) -> StreamingResponse:
     """Server-sent events: one `status` event per transition (queued → processing → done|failed)."""
-    metadata = as_user(user)
-    first = await clients.waste.GetScan(waste_pb2.GetScanRequest(scan_id=scan_id), metadata=metadata)
+    await _read(
+        request, clients, scan_id, user
+    )  # ownership, before the stream opens: a 404 is a proper HTTP error
     events = request.app.state.events
 
     draining: asyncio.Event = request.app.state.draining
@@ -278,9 +312,7 @@ async def scan_events(
     async def stream() -> AsyncIterator[str]:
         async with events.subscribe(f"scan:{scan_id}") as incoming:
             # Re-read after subscribing so a transition between the first read and now is not missed.
-            scan = (
-                await clients.waste.GetScan(waste_pb2.GetScanRequest(scan_id=scan_id), metadata=metadata)
-            ).scan
+            scan = await _read(request, clients, scan_id, user)
             last = seen
             while True:
                 finished = convert.scan(scan).status in FINISHED
@@ -298,11 +330,9 @@ async def scan_events(
                     return
                 if await request.is_disconnected():
                     return
-                scan = (
-                    await clients.waste.GetScan(waste_pb2.GetScanRequest(scan_id=scan_id), metadata=metadata)
-                ).scan
+                # The cache is written before the event is sent (svc_waste `_share`).
+                scan = await _read(request, clients, scan_id, user)
 
-    del first  # ownership was checked before the stream opened, so a 404 is a proper HTTP error
     return StreamingResponse(
         stream(),
         media_type="text/event-stream",

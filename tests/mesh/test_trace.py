@@ -85,8 +85,8 @@ def test_redis_calls_are_spans_of_the_scans_trace():
     assert all(chain[-1] == root["name"] for _, chain in redis)
     # the limiter's count-and-expire, in the request itself
     assert any("EXPIRE" in s["name"] and chain[1] == root["name"] for s, chain in redis), statements
-    # the worker's result: cached (SET) and announced to event streams (PUBLISH)
-    for command in ("SET", "PUBLISH"):
+    # the worker's result: cached (EVAL: the newer-version-wins write) and announced (PUBLISH)
+    for command in ("EVAL", "PUBLISH"):
         assert any(s["name"] == command and "q.ai process" in chain for s, chain in redis), (
             command,
             statements,

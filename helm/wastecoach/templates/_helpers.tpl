@@ -97,6 +97,7 @@ WASTECOACH_KAKAO_APP_ID: {{ if kindIs "string" . }}{{ . | quote }}{{ else }}{{ .
 WASTECOACH_GOOGLE_SDK_CLIENT_IDS: {{ $c.googleSdkClientIds | default list | toJson | quote }}
 WASTECOACH_NAVER_ACCEPT_SDK_TOKENS: {{ $c.naverAcceptSdkTokens | default false | toString | quote }}
 WASTECOACH_FORWARDED_ALLOW_IPS: {{ $c.forwardedAllowIps | default "127.0.0.1" | quote }}
+WASTECOACH_HTTP_KEEPALIVE_S: {{ add ($c.loadBalancerIdleTimeoutS | default 120 | int64) 5 | toString | quote }}
 {{- range $svc := list "auth" "users" "waste" "coach" "locations" }}
 {{- $comp := index $.Values.components $svc }}
 {{- if $comp }}

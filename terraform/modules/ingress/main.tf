@@ -47,7 +47,7 @@ resource "aws_lb" "api" {
   subnets                    = var.public_subnet_ids
   drop_invalid_header_fields = true
   enable_deletion_protection = true
-  idle_timeout               = 120 # server-sent events of GET /api/v1/scans/{id}/events
+  idle_timeout               = var.idle_timeout_s
 
   access_logs {
     bucket  = var.logs_bucket_name

@@ -48,3 +48,13 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "idle_timeout_s" {
+  # Long enough for the server-sent events of GET /api/v1/scans/{id}/events between keep-alive comments.
+  # The edge keeps idle connections open longer than this (helm config.loadBalancerIdleTimeoutS, the
+  # same number; tests/infra/test_keep_alive.py checks they agree), so the ALB never reuses one the
+  # edge has closed.
+  description = "Seconds the ALB keeps an idle connection open"
+  type        = number
+  default     = 120
+}
