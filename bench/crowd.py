@@ -56,6 +56,8 @@ class Tally:
     polls: int = 0
     e2e_s: list[float] = field(default_factory=list)
     errors: Counter[str] = field(default_factory=Counter)
+    # 429/503 with Retry-After: the server's honest "not now", honoured by waiting; not an error.
+    backoffs: Counter[str] = field(default_factory=Counter)
     first_done: float = 0.0
     last_done: float = 0.0
     elapsed_s: float = 0.0
@@ -126,11 +128,15 @@ class VirtualUser:
                 if r.status == 200:
                     self.headers = {"Authorization": f"Bearer {(await r.json())['access_token']}"}
                     return
-                self.tally.errors[f"sign-in {r.status}"] += 1
+                self._refused("sign-in", r)
                 await asyncio.sleep(_retry_after(r))
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             self.tally.errors[_error_kind("sign-in", exc)] += 1
             await asyncio.sleep(RETRY_S)
+
+    def _refused(self, route: str, reply: aiohttp.ClientResponse) -> None:
+        honest = reply.status in (429, 503) and "Retry-After" in reply.headers
+        (self.tally.backoffs if honest else self.tally.errors)[f"{route} {reply.status}"] += 1
 
     async def _submit(self, session: aiohttp.ClientSession) -> str | None:
         form = aiohttp.FormData()
@@ -141,7 +147,7 @@ class VirtualUser:
             async with session.post(f"{self.url}/api/v1/scans", data=form, headers=self.headers) as r:
                 if r.status == 202:
                     return (await r.json())["scan_id"]
-                self.tally.errors[f"submit {r.status}"] += 1
+                self._refused("submit", r)
                 await asyncio.sleep(_retry_after(r))
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             self.tally.errors[_error_kind("submit", exc)] += 1
@@ -424,6 +430,8 @@ def report(args: argparse.Namespace, tally: Tally, per_poll: dict[str, dict[str,
         f"polls             {tally.polls}",
         f"errors            {sum(tally.errors.values())}"
         + "".join(f"\n  {n:>6}  {kind}" for kind, n in tally.errors.most_common()),
+        f"backed off        {sum(tally.backoffs.values())} (429/503 with Retry-After, waited and retried)"
+        + "".join(f"\n  {n:>6}  {kind}" for kind, n in tally.backoffs.most_common()),
     ]
     for label, groups in per_poll.items():
         total = sum(groups.values()) * 1000
@@ -472,6 +480,7 @@ async def main_async(args: argparse.Namespace) -> dict:
         "e2e_p99_s": pct(tally.e2e_s, 99),
         "polls": tally.polls,
         "errors": dict(tally.errors),
+        "backoffs": dict(tally.backoffs),
         "cpu_per_poll_ms": {k: sum(v.values()) * 1000 for k, v in per_poll.items()},
     }
     if args.json:

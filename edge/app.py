@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from edge import docs, errors, openapi
+from edge.admission import Admission
 from edge.auth import TokenVerifier
 from edge.body_gate import BodyGate
 from edge.clients import Clients
@@ -78,6 +79,13 @@ def create_app(
     app.add_middleware(FastPoll)  # polls of published scans skip routing and dependency solving
     photo_body = settings.max_upload_bytes + scans.FORM_OVERHEAD
     app.add_middleware(BodyGate, limits={("POST", "/api/v1/scans"): photo_body})
+    app.add_middleware(
+        Admission,
+        limits={
+            "sign_in": settings.max_concurrent_sign_ins,
+            "submission": settings.max_concurrent_submissions,
+        },
+    )
     app.add_middleware(MeasureMiddleware)  # outermost: counts the gate's refusals too
     return app
 

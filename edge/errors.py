@@ -32,7 +32,8 @@ GRPC_TO_HTTP: dict[grpc.StatusCode, int] = {
     grpc.StatusCode.RESOURCE_EXHAUSTED: 429,
     grpc.StatusCode.UNIMPLEMENTED: 501,
     grpc.StatusCode.UNAVAILABLE: 503,
-    grpc.StatusCode.DEADLINE_EXCEEDED: 504,
+    # Too slow is a busy system, not a broken one: 503 with Retry-After, never a bare 504.
+    grpc.StatusCode.DEADLINE_EXCEEDED: 503,
     grpc.StatusCode.CANCELLED: 503,
 }
 _TITLES = {
@@ -61,8 +62,8 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 # What any /api/v1 operation may answer besides its success: the caller's mistakes (4xx; 400 is a
 # body that does not parse, 413 one over the route's limit) and an internal service that is down or
-# slow (502/503/504, never 500).
-API_ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 422, 429, 502, 503, 504)
+# slow (502/503, never 500).
+API_ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 422, 429, 502, 503)
 
 
 def problem(
@@ -153,6 +154,8 @@ def install(app: FastAPI) -> None:
             log.warning("upstream call failed", extra={"code": exc.code().name, "path": request.url.path})
         detail = exc.details() or exc.code().name.lower()
         code, args = problem_texts.code_of_detail(status, detail)
+        if exc.code() == grpc.StatusCode.DEADLINE_EXCEEDED:
+            code, args = "timeout", {}
         if status == 502:
             detail, code, args = "an internal service failed", "upstream_failed", {}
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None

@@ -33,6 +33,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "지금은 서비스를 이용할 수 없습니다. 잠시 후 다시 시도해 주세요",
     ),
     "timeout": ("a service took too long to answer", "서비스 응답이 너무 늦습니다"),
+    "overloaded": (
+        "too many requests at once right now; try again in a moment",
+        "지금 요청이 몰려 있습니다. 잠시 후 다시 시도해 주세요",
+    ),
     # Request shape (FastAPI's validation; `errors` lists each field).
     "validation_failed": ("the request is not valid", "요청 형식이 올바르지 않습니다"),
     "body_too_large": ("the request body is larger than {size}", "요청 본문이 {size}보다 큽니다"),

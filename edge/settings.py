@@ -17,6 +17,10 @@ class EdgeSettings(MeshSettings):
     # uvicorn's 5 s made clients that reuse a connection meet resets.
     http_keepalive_s: int = 125
     jwks_ttl_s: float = 300.0
+    # Sign-ins and scan submissions one edge process admits at a time; beyond, 503 + Retry-After at
+    # once (edge/admission.py) rather than a timeout after the gRPC deadline.
+    max_concurrent_sign_ins: int = 16
+    max_concurrent_submissions: int = 32
     max_upload_bytes: int = 15 * 1024 * 1024
     # Per-user scan submissions per minute (enforced with Redis when configured, in-process otherwise).
     scan_rate_per_minute: int = 30

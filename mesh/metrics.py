@@ -24,7 +24,7 @@ LLM_SECONDS = Histogram("wastecoach_llm_seconds", "LLM latency")
 ERRORS = Counter("wastecoach_errors_total", "Errors by kind", ["kind"])
 
 # Every `kind` counted anywhere (tests/unit/test_metrics_zero.py holds the code to this list).
-ERROR_KINDS = ("cache", "edge", "events", "job", "publish", "ratelimit", "upstream")
+ERROR_KINDS = ("cache", "edge", "events", "job", "overload", "publish", "ratelimit", "upstream")
 SCAN_STATUSES = ("queued", "processing", "done", "failed")
 
 
