@@ -6,7 +6,7 @@ from jose import jwt
 
 from tests.auth.conftest import APP_REDIRECT
 from tests.auth.signin import APP_VERIFIER, USERS, bearer, consent, sign_in
-from tests.services.test_waste_servicer import jpeg
+from tests.waste.test_lifecycle_servicer import jpeg
 
 
 async def _rows_mentioning(env, needle: str) -> list[str]:

@@ -13,7 +13,7 @@ from mesh.tombstone import DELETED_DETAIL
 from tests.auth.signin import bearer
 from tests.conftest import create_pg_database, drop_pg_database
 from tests.faults.conftest import closed_port
-from tests.services.test_waste_servicer import jpeg
+from tests.waste.test_lifecycle_servicer import jpeg
 from wastecoach.runner import Mesh
 from wastecoach.settings import AllSettings
 

@@ -14,8 +14,8 @@ import httpx
 
 from tests.conftest import REPO
 from tests.mesh.conftest import photo, wait_finished
-from tests.services.test_waste_answers import asking_result
-from tests.services.test_waste_servicer import jpeg
+from tests.waste.test_answers_servicer import asking_result
+from tests.waste.test_lifecycle_servicer import jpeg
 from wastecoach.runner import Mesh
 from wastecoach.settings import AllSettings
 

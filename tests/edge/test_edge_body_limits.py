@@ -12,7 +12,7 @@ from edge.app import create_app
 from edge.clients import connect
 from edge.settings import EdgeSettings
 from mesh.events import InProcessEventBus
-from tests.services.test_waste_servicer import jpeg
+from tests.waste.test_lifecycle_servicer import jpeg
 
 PROBLEM = "application/problem+json"
 MiB = 1024 * 1024

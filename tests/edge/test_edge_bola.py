@@ -6,7 +6,7 @@ import pytest
 from mesh.grpc_channel import make_channel
 from mesh.identity import user_metadata
 from protos.wastecoach.waste.v1 import waste_pb2, waste_pb2_grpc
-from tests.services.test_waste_servicer import jpeg
+from tests.waste.test_lifecycle_servicer import jpeg
 
 PROBLEM = "application/problem+json"
 

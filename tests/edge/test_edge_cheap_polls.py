@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.services.test_waste_servicer import jpeg
+from tests.waste.test_lifecycle_servicer import jpeg
 
 
 class CountingWaste:

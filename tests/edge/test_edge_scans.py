@@ -1,6 +1,6 @@
 """Scans through REST: accepted, private, validated, conditional GETs, idempotency, rate limits."""
 
-from tests.services.test_waste_servicer import jpeg
+from tests.waste.test_lifecycle_servicer import jpeg
 
 PROBLEM = "application/problem+json"
 

@@ -21,8 +21,8 @@ from svc_auth import domain as auth_domain
 from svc_auth.repo import AuthRepo
 from svc_auth.settings import AuthSettings
 from svc_waste.settings import WasteSettings
-from tests.services.test_waste_servicer import jpeg
 from tests.support import running, user
+from tests.waste.test_lifecycle_servicer import jpeg
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -20,8 +20,8 @@ from protos.wastecoach.waste.v1 import waste_pb2 as pb
 from protos.wastecoach.waste.v1 import waste_pb2_grpc
 from svc_waste.component import build
 from svc_waste.settings import WasteSettings
-from tests.services.test_waste_servicer import FlakyPublisher, jpeg
 from tests.support import running, user
+from tests.waste.test_lifecycle_servicer import FlakyPublisher, jpeg
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -17,8 +17,8 @@ from protos.wastecoach.waste.v1 import waste_pb2_grpc
 from svc_waste.component import build
 from svc_waste.settings import WasteSettings
 from tests.conftest import REDIS_URL
-from tests.services.test_waste_servicer import jpeg
 from tests.support import running
+from tests.waste.test_lifecycle_servicer import jpeg
 
 
 @pytest.fixture(params=["embedded", "production"])

@@ -5,7 +5,7 @@ import pytest
 from mesh.errors import InvalidInput
 from svc_waste.domain import MAX_IMAGE_BYTES
 from svc_waste.storage import LocalImageStore
-from tests.services.test_waste_servicer import jpeg
+from tests.waste.test_lifecycle_servicer import jpeg
 
 
 async def test_an_image_over_the_cap_is_refused_not_read(tmp_path):

@@ -22,8 +22,8 @@ from protos.wastecoach.waste.v1 import waste_pb2 as pb
 from protos.wastecoach.waste.v1 import waste_pb2_grpc
 from svc_waste.models import FeedbackRow
 from svc_waste.settings import WasteSettings
-from tests.services.test_waste_servicer import jpeg
 from tests.support import running, user
+from tests.waste.test_lifecycle_servicer import jpeg
 
 TWO_HOURS_AGO = time.time() - 2 * 3600
 

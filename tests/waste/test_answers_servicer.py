@@ -19,8 +19,8 @@ from protos.wastecoach.waste.v1 import waste_pb2 as pb
 from protos.wastecoach.waste.v1 import waste_pb2_grpc
 from svc_waste.component import build
 from svc_waste.settings import WasteSettings
-from tests.services.test_waste_servicer import jpeg
 from tests.support import running, user
+from tests.waste.test_lifecycle_servicer import jpeg
 
 PLASTIC = common_pb2.Category(code="plastic", name_ko="플라스틱", name_en="Plastic")
 CLEAR_PET = common_pb2.Category(code="clear_pet", name_ko="투명 페트병", name_en="Clear PET bottle")

@@ -20,8 +20,8 @@ from svc_waste.component import build
 from svc_waste.domain import MAX_IMAGE_BYTES
 from svc_waste.s3 import S3ImageStore
 from svc_waste.settings import WasteSettings
-from tests.services.test_waste_servicer import jpeg
 from tests.support import running, user
+from tests.waste.test_lifecycle_servicer import jpeg
 from vision.formats import PHOTO_TYPES
 
 
