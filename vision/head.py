@@ -24,12 +24,16 @@ class Head:
     temperature: float = 1.0
     threshold: float = 0.6  # confidence below this -> needs_confirmation
     version: str = "effnet-lite0+head-v1"
+    onnx: str = "effnet_lite0_features.onnx"  # the feature extractor this head was trained on
     view: str = "squash"  # preprocessing view every photo gets
     # Conditional test-time augmentation: only photos whose calibrated category confidence is below
     # `tta_below` also run `tta_view`, and the two logits are averaged. Most photos are confident, so
     # the median latency stays one model run while the unsure ones get the accuracy of two.
     tta_view: str | None = "squash_flip"
     tta_below: float = 0.8
+    # ImageNet evidence for a blind category at least this strong adds it as a choice (vision.evidence);
+    # a category missing here never does.
+    evidence_min: dict[str, float] = field(default_factory=dict)
     meta: dict = field(default_factory=dict)  # training facts for the model card (split seed, scores ...)
 
     def logits(self, features: np.ndarray) -> np.ndarray:
@@ -82,6 +86,8 @@ class Head:
             temperature=np.array(self.temperature, dtype=np.float64),
             threshold=np.array(self.threshold, dtype=np.float64),
             version=np.array(self.version),
+            onnx=np.array(self.onnx),
+            evidence_min=np.array(json.dumps(self.evidence_min, sort_keys=True)),
             view=np.array(self.view),
             tta_view=np.array(self.tta_view or ""),
             tta_below=np.array(self.tta_below, dtype=np.float64),
@@ -101,6 +107,8 @@ class Head:
                 temperature=float(z["temperature"]),
                 threshold=float(z["threshold"]),
                 version=str(z["version"]),
+                onnx=str(z["onnx"]) if "onnx" in z.files else cls.onnx,
+                evidence_min=json.loads(str(z["evidence_min"])) if "evidence_min" in z.files else {},
                 view=str(z["view"]),
                 tta_view=str(z["tta_view"]) or None,
                 tta_below=float(z["tta_below"]),

@@ -9,21 +9,23 @@ IMAGE_SIZE = 224
 CROP_MODES = ("squash", "center")
 
 
-def to_model_input(image: Image.Image, *, mode: str = "squash", flip: bool = False) -> np.ndarray:
-    """RGB PIL image -> float32 array (3, 224, 224) with raw 0..255 values (the ONNX graph normalises).
+def to_model_input(
+    image: Image.Image, *, mode: str = "squash", flip: bool = False, size: int = IMAGE_SIZE
+) -> np.ndarray:
+    """RGB PIL image -> float32 array (3, size, size) with raw 0..255 values (the ONNX graph normalises).
 
-    "squash" resizes the whole frame to 224x224 (keeps objects that fill the frame intact);
-    "center" resizes the short side to 256 and crops the middle 224x224 (ImageNet-style).
+    "squash" resizes the whole frame to size x size (keeps objects that fill the frame intact);
+    "center" resizes the short side to size * 8/7 (256 for 224) and crops the middle (ImageNet-style).
     """
     if mode == "squash":
-        img = image.resize((IMAGE_SIZE, IMAGE_SIZE), Image.Resampling.BILINEAR, reducing_gap=3.0)
+        img = image.resize((size, size), Image.Resampling.BILINEAR, reducing_gap=3.0)
     elif mode == "center":
         w, h = image.size
-        scale = 256 / min(w, h)
-        nw, nh = max(IMAGE_SIZE, round(w * scale)), max(IMAGE_SIZE, round(h * scale))
+        scale = round(size * 8 / 7) / min(w, h)
+        nw, nh = max(size, round(w * scale)), max(size, round(h * scale))
         img = image.resize((nw, nh), Image.Resampling.BILINEAR, reducing_gap=3.0)
-        left, top = (nw - IMAGE_SIZE) // 2, (nh - IMAGE_SIZE) // 2
-        img = img.crop((left, top, left + IMAGE_SIZE, top + IMAGE_SIZE))
+        left, top = (nw - size) // 2, (nh - size) // 2
+        img = img.crop((left, top, left + size, top + size))
     else:
         raise ValueError(f"unknown crop mode {mode!r}")
     if flip:

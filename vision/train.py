@@ -1,7 +1,8 @@
-"""Train the head over cached EfficientNet-Lite0 features (dev only: needs scikit-learn).
+"""Train the head over cached EfficientNet-Lite features (dev only: needs scikit-learn).
 
 Pipeline: features + dihedral pHash per photo -> near-duplicate groups -> train/val/test by group
--> head on train (all cached views as augmentation) -> temperature on val -> head.npz.
+-> head on train (all cached views as augmentation) -> temperature and evidence threshold on val
+-> head.npz.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ import numpy as np
 from vision.calibration import fit_temperature
 from vision.datasets import Sample, list_samples
 from vision.dedup import group_near_duplicates
+from vision.evidence import EVIDENCE_FALSE_ALARMS, fit_evidence_min
 from vision.featcache import VIEWS, extract_all
-from vision.features import ASSETS_DIR
+from vision.features import ASSETS_DIR, ONNX_NAME
 from vision.head import HEAD_NAME, Head
 from vision.labels import LABELS
 from vision.splits import split_by_group
@@ -24,7 +26,12 @@ DEDUP_THRESHOLD = 4  # Hamming bits of 64; see MODEL_CARD.md for how it was chos
 SPLIT_SEED = 13
 VIEW_NAMES = [f"{m}_flip" if f else m for m, f in VIEWS]
 TTA_BELOW = 0.8  # chosen on the validation split, see MODEL_CARD.md
-MODEL_VERSION = "effnet-lite0+head-v1"
+HEAD_VERSION = "head-v2"
+
+
+def model_version(onnx_path: Path) -> str:
+    """ "effnet_lite2_features.onnx" -> "effnet-lite2+head-v2"."""
+    return f"{onnx_path.stem.removesuffix('_features').replace('_', '-')}+{HEAD_VERSION}"
 
 
 @dataclass
@@ -35,21 +42,30 @@ class Prepared:
     features: np.ndarray  # (N, views, 1280)
     groups: np.ndarray
     split: np.ndarray  # "train" | "val" | "test" per sample
+    imagenet_logits: np.ndarray  # (N, 1000) of the base view: evidence for the blind categories
+    onnx_path: Path
 
     def view_index(self, views: list[str]) -> list[int]:
         return [VIEW_NAMES.index(v) for v in views]
 
 
 def prepare(
-    dataset_dirs: list[str | Path], *, seed: int = SPLIT_SEED, dedup_threshold: int = DEDUP_THRESHOLD
+    dataset_dirs: list[str | Path],
+    *,
+    seed: int = SPLIT_SEED,
+    dedup_threshold: int = DEDUP_THRESHOLD,
+    onnx_path: Path | None = None,
 ) -> Prepared:
+    onnx_path = Path(onnx_path or ASSETS_DIR / ONNX_NAME)
     samples = list_samples(dataset_dirs)
-    features, hashes = extract_all(samples)
+    features, hashes, imagenet_logits = extract_all(samples, onnx_path=onnx_path)
     labels = [lb for lb in LABELS if any(s.label == lb for s in samples)]
     y = np.array([labels.index(s.label) for s in samples])
     groups = group_near_duplicates(hashes, threshold=dedup_threshold, features=features[:, 0])
     split = split_by_group(groups, [s.label for s in samples], seed=seed)
-    return Prepared(samples, labels, y, features, groups, split)
+    return Prepared(
+        samples, labels, y, features, groups, split, imagenet_logits.astype(np.float32), onnx_path
+    )
 
 
 def fit_head(
@@ -140,17 +156,27 @@ def train(
     threshold: float = 0.6,
     refit: bool = True,
     prep: Prepared | None = None,
+    onnx_path: Path | None = None,
 ) -> Head:
     """Train on the train split, calibrate on val, then (refit) retrain on train+val with the same
     settings and keep the temperature; write `<out_dir>/head.npz`. The test split is never used."""
-    prep = prep or prepare(dataset_dirs)
+    prep = prep or prepare(dataset_dirs, onnx_path=onnx_path)
     train_views = train_views or VIEW_NAMES
 
     def fit(mask: np.ndarray) -> Head:
         x = prep.features[mask][:, prep.view_index(train_views)].reshape(-1, prep.features.shape[-1])
         y = np.repeat(prep.y[mask], len(train_views))
         k, weights, mean, scale = fit_head(x, y, len(prep.labels), kind=kind, c=c)
-        return Head(prep.labels, k, weights, mean, scale, threshold=threshold, version=MODEL_VERSION)
+        return Head(
+            prep.labels,
+            k,
+            weights,
+            mean,
+            scale,
+            threshold=threshold,
+            version=model_version(prep.onnx_path),
+            onnx=prep.onnx_path.name,
+        )
 
     tr, va = prep.split == "train", prep.split == "val"
     head = fit(tr)
@@ -163,9 +189,13 @@ def train(
         head.temperature = fit_temperature(view_logits(head, prep, va), prep.y[va])
     val_logits = view_logits(head, prep, va)
     val_accuracy = float((val_logits.argmax(1) == prep.y[va]).mean())
+    # Every validation photo shows one of the nine labels: evidence for a blind category there is a
+    # false alarm, so the threshold bounds the questions it may add.
+    head.evidence_min = fit_evidence_min(prep.imagenet_logits[va], EVIDENCE_FALSE_ALARMS)
     if refit:
         final = fit(tr | va)
         final.temperature, final.tta_below = head.temperature, head.tta_below
+        final.evidence_min = head.evidence_min
         head = final
     head.meta = {
         "split_seed": SPLIT_SEED,
@@ -178,6 +208,8 @@ def train(
         "val_accuracy": val_accuracy,
         "refit_on_train_val": refit,
         "tta_below": tta_below,
+        "evidence_min": head.evidence_min,
+        "backbone_onnx": prep.onnx_path.name,
     }
     out = Path(out_dir) if out_dir else ASSETS_DIR
     out.mkdir(parents=True, exist_ok=True)

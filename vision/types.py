@@ -21,6 +21,9 @@ class Prediction:
     model: str  # model version, e.g. "effnet-lite0+head-v1"
     flags: dict[str, bool] = field(default_factory=dict)  # empty on-device
     category_probs: dict[str, float] = field(default_factory=dict)  # full distribution over category codes
+    # On-device only: a category the head cannot see that the backbone's ImageNet classes point to,
+    # with their probability; it was added as a choice (and the scan marked unsure), never as the answer.
+    evidence: dict[str, float] = field(default_factory=dict)
 
 
 class ImageRejected(ValueError):

@@ -59,6 +59,7 @@ def test_slow_vision_times_out_to_on_device_without_starving_the_edge(tmp_path):
             openai_api_key=cloud.api_key,
             openai_base_url=cloud.base_url,
             vision_timeout_s=TIMEOUT_S,
+            vision_mode="cloud_first",  # every scan goes to the (slow) cloud, whatever the photo
         )
         # The production wiring, built here to keep a handle on the provider and its breaker.
         vision = build_vision(settings)

@@ -34,6 +34,7 @@ async def test_consumer_killed_mid_job_completes_exactly_once(stack_settings):
                 "WASTECOACH_OPENAI_API_KEY": cloud.api_key,
                 "WASTECOACH_OPENAI_BASE_URL": cloud.base_url,
                 "WASTECOACH_VISION_TIMEOUT_S": "60",
+                "WASTECOACH_VISION_MODE": "cloud_first",  # the hanging call must be the cloud's
             }
             async with httpx.AsyncClient(base_url=mesh.url, timeout=30) as http:
                 headers = await login(http, "crash")

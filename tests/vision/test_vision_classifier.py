@@ -6,10 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from vision_images import encode, exif_rotated_jpeg, photo
 
 from vision.classifier import OnDeviceClassifier
+from vision.decode import load_image
+from vision.evidence import BLIND
 from vision.labels import CATEGORY_CODES, DATASET_LABEL_MAP, LABELS
 from vision.types import ImageRejected, Prediction
 
@@ -62,10 +65,36 @@ def test_prediction_contract(clf: OnDeviceClassifier) -> None:
     assert len(p.alternatives) == 3 and p.alternatives[0][0] == p.category
     probs = [a[1] for a in p.alternatives]
     assert probs == sorted(probs, reverse=True)
-    assert p.needs_confirmation == (p.confidence < clf.head.threshold)
-    # The datasets cannot tell these apart, so the model must never claim them.
+    assert p.needs_confirmation == (p.confidence < clf.head.threshold or bool(p.evidence))
+    # The datasets cannot tell these apart, so the head never claims them; only ImageNet evidence
+    # may offer one as a choice.
     for code in ("clear_pet", "vinyl", "styrofoam", "battery", "lamp", "small_electronics"):
-        assert p.category_probs[code] == 0.0
+        assert p.category_probs[code] == 0.0 or code in p.evidence
+
+
+def test_shipped_graph_carries_the_imagenet_classifier(clf: OnDeviceClassifier) -> None:
+    from vision.preprocess import to_model_input
+
+    clf.head  # noqa: B018 (loads the head and its extractor)
+    photos = [load_image(d) for d in real_photos("trashnet", "glass", 6)]
+    features, imagenet = clf._extractor.run(np.stack([to_model_input(p) for p in photos]))
+    assert features.shape[0] == imagenet.shape[0] == 6 and imagenet.shape[1] == 1000
+    bottles = {440, 737, 898, 907}  # beer, pop, water, wine bottle
+    top5 = np.argsort(-imagenet, axis=1)[:, :5]
+    assert sum(bool(bottles & set(row.tolist())) for row in top5) >= 4
+
+
+def test_evidence_adds_a_choice_but_keeps_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    photos = real_photos("trashnet", "cardboard", 3)
+    plain = OnDeviceClassifier().classify_batch(photos)
+    eager = OnDeviceClassifier()
+    # Any evidence at all adds its category.
+    monkeypatch.setattr(eager.head, "evidence_min", dict.fromkeys(BLIND, 0.0))
+    seen = eager.classify_batch(photos)
+    for a, b in zip(plain, seen, strict=True):
+        assert a.category == b.category and not a.evidence
+        (code,) = b.evidence
+        assert b.needs_confirmation and b.alternatives[1][0] == code
 
 
 def test_threshold_override() -> None:

@@ -6,6 +6,7 @@ import asyncio
 import base64
 import threading
 import time
+from dataclasses import replace
 
 import pytest
 from fake_openai import FakeOpenAI, validate_chat_request
@@ -14,6 +15,7 @@ from vision_images import encode, photo
 from vision.breaker import CircuitBreaker
 from vision.cloud import (
     RESPONSE_SCHEMA,
+    Cascade,
     CircuitOpenError,
     CloudVisionError,
     FallbackVision,
@@ -243,3 +245,44 @@ async def test_fallback_runs_on_device_off_the_event_loop() -> None:
     vision = FallbackVision(None, LoopProbe())  # type: ignore[arg-type]
     asyncio.get_running_loop().call_soon(loop_free.set)
     assert (await vision.classify(JPEG)).provider == "on_device"
+
+
+class ConfidentPaper(StubOnDevice):
+    """A sure on-device answer outside the families the cloud settles."""
+
+    def classify(self, data: bytes) -> Prediction:
+        return replace(super().classify(data), label="paper", category="paper", confidence=0.95)
+
+
+async def test_cascade_keeps_a_sure_answer_on_device(fake: FakeOpenAI) -> None:
+    stub = ConfidentPaper()
+    vision = FallbackVision(provider(fake), stub, cascade=Cascade())  # type: ignore[arg-type]
+    pred = await vision.classify(JPEG)
+    assert pred.provider == "on_device" and pred.category == "paper"
+    assert fake.requests == [] and stub.calls == 1
+
+
+async def test_cascade_asks_the_cloud_for_a_family_or_an_unsure_answer(fake: FakeOpenAI) -> None:
+    family = StubOnDevice()  # plastic: clear PET or not is for the cloud to see
+    vision = FallbackVision(provider(fake), family, cascade=Cascade())  # type: ignore[arg-type]
+    assert (await vision.classify(JPEG, "bottle")).provider == "openai"
+    assert len(fake.requests) == 1 and family.calls == 1
+
+    class Unsure(ConfidentPaper):
+        def classify(self, data: bytes) -> Prediction:
+            return replace(super().classify(data), confidence=0.4, needs_confirmation=True)
+
+    unsure = Unsure()
+    vision = FallbackVision(provider(fake), unsure, cascade=Cascade())  # type: ignore[arg-type]
+    assert (await vision.classify(JPEG)).provider == "openai" and len(fake.requests) == 2
+    # Families are a setting: without them only the unsure answer goes on.
+    vision = FallbackVision(provider(fake), family, cascade=Cascade.of([]))  # type: ignore[arg-type]
+    assert (await vision.classify(JPEG)).provider == "on_device" and len(fake.requests) == 2
+
+
+async def test_cascade_falls_back_to_its_own_answer_without_a_second_run(fake: FakeOpenAI) -> None:
+    fake.script("500")
+    stub = StubOnDevice()
+    vision = FallbackVision(provider(fake, timeout_s=0.3), stub, cascade=Cascade())  # type: ignore[arg-type]
+    pred = await vision.classify(JPEG)
+    assert pred.provider == "on_device" and stub.calls == 1
