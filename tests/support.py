@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import grpc
 
@@ -33,3 +37,18 @@ async def running(component: ServiceComponent) -> AsyncIterator[grpc.aio.Channel
 
 def user(user_id: str) -> tuple[tuple[str, str], ...]:
     return (("x-user-id", user_id),)
+
+
+def start_up(data_dir: Path, **env: str) -> tuple[subprocess.Popen, str]:
+    """`wastecoach up --port 0` as its own process on `data_dir`; its URL from the line it prints."""
+    variables = {**os.environ, "WASTECOACH_DATA_DIR": str(data_dir), "WASTECOACH_LOG_LEVEL": "WARNING", **env}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "wastecoach", "up", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=variables,
+    )
+    line = proc.stdout.readline()
+    assert "http://127.0.0.1:" in line, line
+    return proc, line.split("up: ", 1)[1].split()[0]

@@ -7,15 +7,14 @@ scans themselves are stored, and the restart re-drives every one that had not fi
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 
 from tests.conftest import DATASETS
+from tests.support import start_up
 
 BURST = 20
 KILL_AFTER = 4
@@ -23,18 +22,7 @@ FINISH_LIMIT_S = 180
 
 
 def _start(data_dir: Path) -> tuple[subprocess.Popen, str]:
-    env = {**os.environ, "WASTECOACH_DATA_DIR": str(data_dir), "WASTECOACH_LOG_LEVEL": "WARNING"}
-    env["WASTECOACH_SCAN_RATE_PER_MINUTE"] = "1000"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "wastecoach", "up", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=env,
-    )
-    line = proc.stdout.readline()
-    assert "http://127.0.0.1:" in line, line
-    return proc, line.split("up: ", 1)[1].split()[0]
+    return start_up(data_dir, WASTECOACH_SCAN_RATE_PER_MINUTE="1000")
 
 
 async def _submit(http: httpx.AsyncClient, headers: dict[str, str], image: bytes, n: int) -> str | None:

@@ -5,12 +5,10 @@ scraped pod and the two series that come from elsewhere (`up`, RabbitMQ's plugin
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -21,6 +19,7 @@ import pytest
 from prometheus_client.openmetrics.parser import text_string_to_metric_families
 
 from tests.conftest import DATASETS
+from tests.support import start_up
 
 from .conftest import CHART, render
 from .promql import problems
@@ -47,23 +46,8 @@ def _free_port() -> int:
 
 def _scan_and_scrape(tmp: Path) -> str:
     metrics_port = _free_port()
-    env = {
-        **os.environ,
-        "WASTECOACH_DATA_DIR": str(tmp / "data"),
-        "WASTECOACH_METRICS_PORT": str(metrics_port),
-        "WASTECOACH_LOG_LEVEL": "WARNING",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "wastecoach", "up", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=env,
-    )
+    proc, url = start_up(tmp / "data", WASTECOACH_METRICS_PORT=str(metrics_port))
     try:
-        line = proc.stdout.readline()
-        assert "http://127.0.0.1:" in line, line
-        url = line.split("up: ", 1)[1].split()[0]
         photo = sorted((DATASETS / "trashnet" / "plastic").glob("*.jpg"))[0]
         with httpx.Client(base_url=url, timeout=30) as http:
             token = http.post("/api/v1/auth/dev/login", json={"nickname": "dashboards"}).json()
