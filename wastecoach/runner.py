@@ -21,6 +21,7 @@ from wastecoach.settings import AllSettings
 
 log = logging.getLogger(__name__)
 LOOPBACK = "127.0.0.1"
+UP_FIRST_TICK_S = 60.0
 
 
 @dataclass
@@ -71,8 +72,11 @@ class Mesh:
         self.wired = settings.model_copy(update=addresses)
         if self.run_consumers:
             await self.start_consumers()
-        # One process: the in-memory claim is enough to publish each period once.
-        self.scheduler = asyncio.create_task(scheduler.run(producer.publisher, scheduler.memory_claim()))
+        # One process: the in-memory claim is enough to publish each period once. The first tick waits:
+        # `migrate` has just imported the open data, and a quick start and stop stays quick.
+        self.scheduler = asyncio.create_task(
+            scheduler.run(producer.publisher, scheduler.memory_claim(), first_delay_s=UP_FIRST_TICK_S)
+        )
         app = create_app(self.wired, connect(self.wired), backends.events, backends.limiter, backends.cache)
         self.url = await self._serve(app, host, port)
         return self.url

@@ -63,7 +63,11 @@ async def tick(
     return published
 
 
-async def run(publisher: Publisher, claim: Claim, interval_s: float = 30.0) -> None:
+async def run(
+    publisher: Publisher, claim: Claim, interval_s: float = 30.0, first_delay_s: float = 0.0
+) -> None:
+    """first_delay_s: how long a fresh start waits before its first tick."""
+    await asyncio.sleep(first_delay_s)
     while True:
         try:
             for message_id in await tick(publisher, claim, time.time()):
