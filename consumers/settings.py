@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from mesh.settings import MeshSettings
+from pydantic import Field
+
+from mesh.settings import MeshSettings, env_alias
 
 
 class ConsumerSettings(MeshSettings):
@@ -15,10 +17,17 @@ class ConsumerSettings(MeshSettings):
     inprocess_workers: int = 2
     max_attempts: int = 3
     retry_base_delay_s: float = 1.0
-    # Cloud vision (any OpenAI-compatible server); unset key → on-device model only.
-    openai_api_key: str | None = None
-    openai_base_url: str | None = None
-    openai_vision_model: str = "gpt-4o"
+    # Cloud vision (any OpenAI-compatible server); unset key → on-device model only. Its own
+    # variables, apart from the coaching LLM's; WASTECOACH_OPENAI_API_KEY/_BASE_URL serve both.
+    vision_openai_api_key: str | None = Field(
+        None, validation_alias=env_alias("VISION_OPENAI_API_KEY", "OPENAI_API_KEY")
+    )
+    vision_openai_base_url: str | None = Field(
+        None, validation_alias=env_alias("VISION_OPENAI_BASE_URL", "OPENAI_BASE_URL")
+    )
+    vision_openai_model: str = Field(
+        "gpt-4o", validation_alias=env_alias("VISION_OPENAI_MODEL", "OPENAI_VISION_MODEL")
+    )
     vision_timeout_s: float = 10.0
     vision_threads: int = 2
     # With a key: "cascade" asks the on-device model first and the cloud only when it is unsure or its

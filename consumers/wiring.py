@@ -26,11 +26,11 @@ def build_vision(settings: ConsumerSettings):
 
     local = OnDeviceClassifier(threads=settings.vision_threads)
     cloud = None
-    if settings.openai_api_key:
+    if settings.vision_openai_api_key:
         cloud = OpenAIVisionProvider(
-            api_key=settings.openai_api_key,
-            base_url=settings.openai_base_url,
-            model=settings.openai_vision_model,
+            api_key=settings.vision_openai_api_key,
+            base_url=settings.vision_openai_base_url,
+            model=settings.vision_openai_model,
             timeout_s=settings.vision_timeout_s,
         )
     cascade = Cascade.of(settings.vision_cloud_families) if settings.vision_mode == "cascade" else None

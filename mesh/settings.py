@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from mesh.identity import IdentityKey, load_key
@@ -21,12 +21,18 @@ PRODUCTION_URLS = {
 }
 
 
+def env_alias(*names: str) -> AliasChoices:
+    """The variables a setting is read from, first found wins: its own, then a shared older one."""
+    return AliasChoices(*(f"WASTECOACH_{name}" for name in names))
+
+
 def _default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("wastecoach"))
 
 
 class MeshSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="WASTECOACH_", extra="ignore")
+    # populate_by_name: settings whose variables have aliases (see `env_alias`) are still set by name.
+    model_config = SettingsConfigDict(env_prefix="WASTECOACH_", extra="ignore", populate_by_name=True)
 
     env: Literal["development", "test", "production"] = "development"
     data_dir: Path = Field(default_factory=_default_data_dir)

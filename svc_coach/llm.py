@@ -62,12 +62,12 @@ class LlmWriter:
         if not settings.llm_enabled:
             return None
         client = openai.AsyncOpenAI(
-            api_key=settings.openai_api_key,
-            base_url=settings.openai_base_url,
+            api_key=settings.coach_openai_api_key,
+            base_url=settings.coach_openai_base_url,
             timeout=settings.llm_timeout_s,
             max_retries=settings.llm_max_retries,
         )
-        return cls(client, settings.openai_model, settings.llm_budget_s)
+        return cls(client, settings.coach_openai_model, settings.llm_budget_s)
 
     async def close(self) -> None:
         await self.client.close()

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from mesh.settings import MeshSettings
+from pydantic import Field
+
+from mesh.settings import MeshSettings, env_alias
 
 
 class CoachSettings(MeshSettings):
-    # Unset api key: no LLM; coaching is composed from the knowledge base alone.
-    openai_api_key: str | None = None
+    # Unset api key: no LLM; coaching is composed from the knowledge base alone. Its own variables,
+    # apart from cloud vision's; WASTECOACH_OPENAI_API_KEY/_BASE_URL serve both.
+    coach_openai_api_key: str | None = Field(
+        None, validation_alias=env_alias("COACH_OPENAI_API_KEY", "OPENAI_API_KEY")
+    )
     # Any OpenAI-compatible endpoint (e.g. a local gateway); unset means api.openai.com.
-    openai_base_url: str | None = None
-    openai_model: str = "gpt-4o-mini"
+    coach_openai_base_url: str | None = Field(
+        None, validation_alias=env_alias("COACH_OPENAI_BASE_URL", "OPENAI_BASE_URL")
+    )
+    coach_openai_model: str = Field(
+        "gpt-4o-mini", validation_alias=env_alias("COACH_OPENAI_MODEL", "OPENAI_MODEL")
+    )
     llm_timeout_s: float = 4.0
     # The client retries 429s and timeouts itself (honouring Retry-After) this many times.
     llm_max_retries: int = 2
@@ -19,11 +28,12 @@ class CoachSettings(MeshSettings):
 
     @property
     def llm_enabled(self) -> bool:
-        return bool(self.openai_api_key)
+        return bool(self.coach_openai_api_key)
 
     @classmethod
     def from_mesh(cls, settings: MeshSettings) -> CoachSettings:
-        """The runner hands components MeshSettings; the coach's WASTECOACH_OPENAI_* are read here."""
+        """The coach's own settings from what an entry point read; defaults for what it did not
+        (never the environment again: only entry points read it)."""
         if isinstance(settings, cls):
             return settings
-        return cls(**settings.model_dump())
+        return cls.model_construct(**settings.model_dump())

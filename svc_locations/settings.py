@@ -24,8 +24,8 @@ class LocationsSettings(MeshSettings):
 
     @classmethod
     def from_mesh(cls, settings: MeshSettings) -> LocationsSettings:
-        """The shared runner hands every build() plain MeshSettings; the service's own fields come from
-        the same WASTECOACH_* environment at that entry point."""
+        """The service's own settings from what an entry point read; defaults for what it did not
+        (never the environment again: only entry points read it)."""
         if isinstance(settings, cls):
             return settings
-        return cls(**settings.model_dump(exclude_unset=True))
+        return cls.model_construct(**settings.model_dump())

@@ -42,9 +42,9 @@ def fake() -> Iterator[FakeChat]:
 async def stub(fake, tmp_path_factory) -> AsyncIterator[coach_pb2_grpc.CoachServiceStub]:
     settings = CoachSettings(
         data_dir=tmp_path_factory.mktemp("coach-llm"),
-        openai_api_key="test-key",
-        openai_base_url=fake.base_url,
-        openai_model="gpt-4o-mini",
+        coach_openai_api_key="test-key",
+        coach_openai_base_url=fake.base_url,
+        coach_openai_model="gpt-4o-mini",
         llm_timeout_s=0.5,
         llm_max_retries=1,
     )
@@ -140,8 +140,8 @@ async def test_the_overall_budget_cuts_retries_short_of_the_callers_deadline(fak
     # Three tries of 2 s would outlast the budget: the budget, not the tries, bounds the wait.
     settings = CoachSettings(
         data_dir=tmp_path,
-        openai_api_key="test-key",
-        openai_base_url=fake.base_url,
+        coach_openai_api_key="test-key",
+        coach_openai_base_url=fake.base_url,
         llm_timeout_s=2.0,
         llm_max_retries=2,
         llm_budget_s=1.0,

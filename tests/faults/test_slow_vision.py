@@ -56,8 +56,8 @@ def test_slow_vision_times_out_to_on_device_without_starving_the_edge(tmp_path):
             log_json=False,
             scan_rate_per_minute=10_000,
             inprocess_workers=STALLED,
-            openai_api_key=cloud.api_key,
-            openai_base_url=cloud.base_url,
+            vision_openai_api_key=cloud.api_key,
+            vision_openai_base_url=cloud.base_url,
             vision_timeout_s=TIMEOUT_S,
             vision_mode="cloud_first",  # every scan goes to the (slow) cloud, whatever the photo
         )
@@ -65,7 +65,7 @@ def test_slow_vision_times_out_to_on_device_without_starving_the_edge(tmp_path):
         vision = build_vision(settings)
         # The coach's LLM reads the same key: the mesh runs without it (coaching from the KB), so
         # every request the fake sees is a vision one. A slow LLM is a scenario of its own.
-        settings = settings.model_copy(update={"openai_api_key": None, "openai_base_url": None})
+        settings = settings.model_copy(update={"vision_openai_api_key": None, "vision_openai_base_url": None})
         provider = vision.primary
         assert provider is not None and provider.timeout_s == TIMEOUT_S
         tries = provider.max_retries + 1  # the SDK retries a timed-out request

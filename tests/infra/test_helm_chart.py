@@ -192,7 +192,8 @@ def test_config_env_contract(rendered: Rendered) -> None:
         "WASTECOACH_ENV",
         "WASTECOACH_S3_BUCKET",
         "WASTECOACH_S3_REGION",
-        "WASTECOACH_OPENAI_MODEL",
+        "WASTECOACH_VISION_OPENAI_MODEL",
+        "WASTECOACH_COACH_OPENAI_MODEL",
         "OTEL_EXPORTER_OTLP_ENDPOINT",
     ):
         assert key in data

@@ -31,8 +31,8 @@ async def test_consumer_killed_mid_job_completes_exactly_once(stack_settings):
         with FakeOpenAI(slow_s=30) as cloud:
             cloud.script("slow")  # the first vision call hangs: the consumer dies inside it
             env = {
-                "WASTECOACH_OPENAI_API_KEY": cloud.api_key,
-                "WASTECOACH_OPENAI_BASE_URL": cloud.base_url,
+                "WASTECOACH_VISION_OPENAI_API_KEY": cloud.api_key,
+                "WASTECOACH_VISION_OPENAI_BASE_URL": cloud.base_url,
                 "WASTECOACH_VISION_TIMEOUT_S": "60",
                 "WASTECOACH_VISION_MODE": "cloud_first",  # the hanging call must be the cloud's
             }

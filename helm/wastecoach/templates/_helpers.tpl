@@ -83,8 +83,8 @@ WASTECOACH_S3_ENDPOINT_URL: {{ . | quote }}
 {{- with $c.openaiBaseUrl }}
 WASTECOACH_OPENAI_BASE_URL: {{ . | quote }}
 {{- end }}
-WASTECOACH_OPENAI_MODEL: {{ $c.openaiModel | quote }}
-WASTECOACH_OPENAI_VISION_MODEL: {{ $c.openaiModel | quote }}
+WASTECOACH_VISION_OPENAI_MODEL: {{ $c.visionOpenaiModel | quote }}
+WASTECOACH_COACH_OPENAI_MODEL: {{ $c.coachOpenaiModel | quote }}
 WASTECOACH_METRICS_PORT: "9464"
 WASTECOACH_LOG_JSON: "true"
 WASTECOACH_KAKAO_CLIENT_ID: {{ $c.kakaoClientId | quote }}
