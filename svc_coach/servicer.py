@@ -180,12 +180,15 @@ class CoachServicer(coach_pb2_grpc.CoachServiceServicer):
         question = domain.clean_query(request.question, "question")
         if request.category_code and request.category_code not in self.kb.categories:
             raise InvalidInput(f"unknown category_code '{request.category_code}'")
-        items: list[tuple[Item, float]] = []
+        scanned: list[tuple[Item, float]] = []
         if request.item_id:
             if request.item_id not in self.kb.items:
                 raise NotFound(f"no item '{request.item_id}'")
-            items.append((self.kb.items[request.item_id], 1.0))
+            scanned.append((self.kb.items[request.item_id], 1.0))
         found = self.search(question, ASK_SOURCES)
+        # A question that names its item is about that item, whatever scan it was asked beside
+        # ("건전지는요?" after a glass scan); the scan's item answers only "이거 어떻게 버려요?".
+        items = [] if found.hits and not found.uncertain else scanned
         uncertain = found.uncertain and not items
         for hit in found.hits:
             if all(i.id != hit.item_id for i, _ in items):

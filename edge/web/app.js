@@ -16,7 +16,7 @@ const TEXT = {
     signInWith: (p) => `${p}로 로그인`, kakaoMap: "카카오맵", you: "나",
     location: (lat, lon) => `위치: ${lat.toFixed(4)}, ${lon.toFixed(4)}`,
     locating: "위치 확인 중…", noGeo: "위치를 쓸 수 없어요. 위치 없이 확인해요.",
-    confidence: (p) => `확신도 ${p}%`, answered: (l) => `'${l}'(으)로 답했어요. 안내를 바꿨어요.`,
+    confidence: (p) => `확신도 ${p}%`, unconfirmed: "답을 주시기 전까지의 안전한 안내예요", answered: (l) => `'${l}'(으)로 답했어요. 안내를 바꿨어요.`,
     stats: (s) => `총 ${s.total_scans}회 · 연속 ${s.streak_days}일 · ${s.points}점`,
     noHistory: "아직 기록이 없어요.", uncertain: "정확히 맞는 품목이 없어 비슷한 것을 보여 드려요.",
     sources: "근거", lang: "English", signingIn: "로그인 중…",
@@ -35,7 +35,7 @@ const TEXT = {
     signInWith: (p) => `Sign in with ${p}`, kakaoMap: "Kakao Map", you: "you",
     location: (lat, lon) => `Location: ${lat.toFixed(4)}, ${lon.toFixed(4)}`,
     locating: "Finding your location…", noGeo: "Location unavailable; checking without it.",
-    confidence: (p) => `confidence ${p}%`, answered: (l) => `You answered '${l}'; the guidance follows it.`,
+    confidence: (p) => `confidence ${p}%`, unconfirmed: "the safe guidance until you answer", answered: (l) => `You answered '${l}'; the guidance follows it.`,
     stats: (s) => `${s.total_scans} scans · ${s.streak_days}-day streak · ${s.points} points`,
     noHistory: "No scans yet.", uncertain: "No item matched exactly; here are similar ones.",
     sources: "Sources", lang: "한국어", signingIn: "Signing in…",
@@ -283,7 +283,11 @@ function showScan(scan) {
   const r = scan.result;
   $("result").hidden = false;
   $("category").textContent = categoryName(r.category);
-  $("item").textContent = `${state.lang === "en" ? r.item : r.item_ko || r.item} · ${t("confidence", Math.round(r.confidence * 100))}`;
+  // While the question is open the item shown is the safe choice, not what the photo was sure of:
+  // no percentage next to it.
+  const asking = r.question && !r.answer;
+  const sureness = asking ? t("unconfirmed") : t("confidence", Math.round(r.confidence * 100));
+  $("item").textContent = `${state.lang === "en" ? r.item : r.item_ko || r.item} · ${sureness}`;
   $("bin").textContent = r.disposal.bin;
   $("steps").replaceChildren(...r.disposal.steps.map((s) => el("li", {}, s)));
   $("why").textContent = r.disposal.why;

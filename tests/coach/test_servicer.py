@@ -188,3 +188,13 @@ async def test_asking_about_pouring_into_the_sink_is_about_the_liquid_not_the_si
     ]:
         reply = await stub.Ask(pb.AskRequest(question=question))
         assert not reply.uncertain and reply.sources[0].category.code == category, question
+
+
+async def test_a_question_naming_its_item_is_answered_for_that_item_not_the_scan(stub):
+    """Asked beside a scan of broken glass: "건전지는요?" is about batteries; only a question that
+    names no item ("이거 어떻게 버려요?") is answered for the scanned item."""
+    named = await stub.Ask(pb.AskRequest(question="건전지는 어떻게 버려요?", item_id="broken_glass"))
+    assert named.sources[0].category.code == "battery" and "broken_glass" not in [s.id for s in named.sources]
+    assert "신문지" not in named.answer
+    unnamed = await stub.Ask(pb.AskRequest(question="이거 어떻게 버려요?", item_id="broken_glass"))
+    assert unnamed.sources[0].id == "broken_glass" and not unnamed.uncertain

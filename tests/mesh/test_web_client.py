@@ -80,12 +80,15 @@ def drive(url: str, out: Path) -> dict:
         seen["question"] = driver.find_element(By.ID, "question").is_displayed()
         driver.save_screenshot(str(out / "02-result.png"))
         if seen["question"]:
+            # The item shown while asking is the safe choice: no sureness figure beside it.
+            assert "%" not in driver.find_element(By.ID, "item").text
             choice = driver.find_elements(By.CSS_SELECTOR, "#choices button.choice")[0]
             seen["choice"] = choice.text
             choice.click()
             wait.until(shown.visibility_of_element_located((By.ID, "answer-note")))
             seen["answer_note"] = driver.find_element(By.ID, "answer-note").text
             assert not driver.find_element(By.ID, "question").is_displayed()
+            assert "%" in driver.find_element(By.ID, "item").text
             driver.save_screenshot(str(out / "03-answered.png"))
         seen["category"] = driver.find_element(By.ID, "category").text
         seen["steps"] = [li.text for li in driver.find_elements(By.CSS_SELECTOR, "#steps li")]
