@@ -230,4 +230,10 @@ def _kb_answer(sources: list[Guidance], language: str) -> str:
             "안내서에서 이 품목을 찾지 못했어요. 확실하지 않으면 버리기 전에 구청·주민센터에 문의해 주세요."
         )
     best = sources[0]
-    return " ".join((best.coaching[0], *best.steps, *best.local))
+    return " ".join(_sentence(part) for part in (best.coaching[0], *best.steps, *best.local))
+
+
+def _sentence(text: str) -> str:
+    """Steps are written as list lines without a full stop; run together, each needs one."""
+    text = text.strip()
+    return text if not text or text[-1] in ".!?。…)]" else f"{text}."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+import time
 from dataclasses import dataclass, field
 
 from faststream.rabbit import RabbitBroker
@@ -72,10 +73,13 @@ class Mesh:
         self.wired = settings.model_copy(update=addresses)
         if self.run_consumers:
             await self.start_consumers()
-        # One process: the in-memory claim is enough to publish each period once. The first tick waits:
-        # `migrate` has just imported the open data, and a quick start and stop stays quick.
+        # One process: the in-memory claim is enough to publish each period once. `migrate` has just
+        # imported the open data: today's refresh is done. The first tick waits, so a quick start and
+        # stop stays quick.
+        imported = scheduler.period_id("refresh_open_data", time.time())
+        claim = scheduler.memory_claim(already=(imported,))
         self.scheduler = asyncio.create_task(
-            scheduler.run(producer.publisher, scheduler.memory_claim(), first_delay_s=UP_FIRST_TICK_S)
+            scheduler.run(producer.publisher, claim, first_delay_s=UP_FIRST_TICK_S)
         )
         app = create_app(self.wired, connect(self.wired), backends.events, backends.limiter, backends.cache)
         self.url = await self._serve(app, host, port)

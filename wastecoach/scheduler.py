@@ -36,8 +36,15 @@ def redis_claim(client) -> Claim:
     return claim
 
 
-def memory_claim() -> Claim:
-    claimed: set[str] = set()
+def period_id(kind: str, now: float, schedule: tuple[Periodic, ...] = SCHEDULE) -> str:
+    """The message id of `kind`'s current period (what `tick` claims)."""
+    every = next(job.every_s for job in schedule if job.kind == kind)
+    return f"{kind}:{int(now // every)}"
+
+
+def memory_claim(already: tuple[str, ...] = ()) -> Claim:
+    """already: periods done before the scheduler started (up's migrate imported the open data)."""
+    claimed: set[str] = set(already)
 
     async def claim(key: str, ttl_s: int) -> bool:
         if key in claimed:
@@ -54,8 +61,7 @@ async def tick(
     """Publishes each job whose current period was not yet claimed; returns the published ids."""
     published = []
     for job in schedule:
-        period = int(now // job.every_s)
-        message_id = f"{job.kind}:{period}"
+        message_id = period_id(job.kind, now, schedule)
         if await claim(message_id, job.every_s * 2):
             body = parse("q.sched", {"kind": job.kind}).body()
             await publisher.publish("q.sched", body, message_id=message_id)

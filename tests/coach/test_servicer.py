@@ -198,3 +198,9 @@ async def test_a_question_naming_its_item_is_answered_for_that_item_not_the_scan
     assert "신문지" not in named.answer
     unnamed = await stub.Ask(pb.AskRequest(question="이거 어떻게 버려요?", item_id="broken_glass"))
     assert unnamed.sources[0].id == "broken_glass" and not unnamed.uncertain
+
+
+async def test_a_knowledge_base_answer_reads_as_sentences(stub):
+    """The tip and each step end with a full stop: run together they read as sentences."""
+    answer = (await stub.Ask(pb.AskRequest(question="깨진 유리는 어떻게 버려요?"))).answer
+    assert "요 " not in answer and answer.endswith(".")

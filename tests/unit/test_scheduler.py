@@ -1,4 +1,4 @@
-from wastecoach.scheduler import Periodic, memory_claim, tick
+from wastecoach.scheduler import SCHEDULE, Periodic, memory_claim, period_id, tick
 
 
 class Recorder:
@@ -38,3 +38,13 @@ async def test_redis_claim_on_the_real_redis():
         assert await claim(key, 5) is False
     finally:
         await client.aclose()
+
+
+async def test_a_period_done_before_the_start_is_not_published_again():
+    """up's migrate imports the open data: today's refresh is already claimed, the others go out."""
+    now = 86_400.0 * 100 + 5
+    claim = memory_claim(already=(period_id("refresh_open_data", now),))
+    recorder = Recorder()
+    await tick(recorder, claim, now + 60, SCHEDULE)
+    kinds = {kind for _, kind, _ in recorder.messages}
+    assert kinds == {"expire_images", "plan_reclassification"}
