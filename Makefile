@@ -10,11 +10,18 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-venv: $(BIN)/python
-	$(BIN)/pip install -q -e .
+# Installed once per change of pyproject.toml (stamps), so `make up` starts without reinstalling.
+venv: $(VENV)/.installed
 
-dev: $(BIN)/python
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+dev: $(VENV)/.installed-dev
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
+	touch $@ $(VENV)/.installed
 
 $(BUF):
 	bash scripts/tools.sh buf
