@@ -13,7 +13,9 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
@@ -50,6 +52,8 @@ def _env(settings: AllSettings, ports: dict[str, int], **extra: str) -> dict[str
         WASTECOACH_LOG_LEVEL="WARNING",
         WASTECOACH_SCAN_RATE_PER_MINUTE="1000000",
         WASTECOACH_VISION_THREADS="1",
+        WASTECOACH_GRPC_HOST="127.0.0.1",
+        WASTECOACH_HTTP_HOST="127.0.0.1",
         **{f"WASTECOACH_{name.upper()}_ADDR": f"127.0.0.1:{ports[name]}" for name in SERVICES},
         **extra,
     )
@@ -81,22 +85,32 @@ async def _until_up(url: str, procs: list[subprocess.Popen], limit_s: float = 12
     raise RuntimeError("the system did not become ready")
 
 
+@dataclass
+class Stack:
+    url: str
+    processes: dict[str, subprocess.Popen]  # by component: "auth" … "edge", "consumer 1" …
+
+
 @asynccontextmanager
-async def chart_like(settings: AllSettings, consumers: int = 1):
-    """Yields the edge's URL with every component running in its own process."""
+async def chart_like(settings: AllSettings, consumers: int = 1) -> AsyncIterator[Stack]:
+    """Every component running in its own process; yields the edge's URL and the processes."""
     ports = {name: _free_port() for name in SERVICES}
     http_port = _free_port()
     env = _env(settings, ports)
     subprocess.run(
         [sys.executable, "-m", "wastecoach", "migrate"], env=env, cwd=REPO, check=True, capture_output=True
     )
-    procs = [_spawn(["serve", name], {**env, "WASTECOACH_GRPC_PORT": str(ports[name])}) for name in SERVICES]
-    procs.append(_spawn(["serve", "edge"], {**env, "WASTECOACH_HTTP_PORT": str(http_port)}))
-    procs += [_spawn(["consume", "q.ai"], env) for _ in range(consumers)]
+    processes = {
+        name: _spawn(["serve", name], {**env, "WASTECOACH_GRPC_PORT": str(ports[name])}) for name in SERVICES
+    }
+    processes["edge"] = _spawn(["serve", "edge"], {**env, "WASTECOACH_HTTP_PORT": str(http_port)})
+    for k in range(1, consumers + 1):
+        processes[f"consumer {k}"] = _spawn(["consume", "q.ai"], env)
+    procs = list(processes.values())
     url = f"http://127.0.0.1:{http_port}"
     try:
         await _until_up(url, procs)
-        yield url
+        yield Stack(url, processes)
     finally:
         for proc in procs:
             proc.send_signal(signal.SIGTERM)

@@ -24,10 +24,7 @@ import contextlib
 import json
 import os
 import random
-import secrets
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -300,12 +297,6 @@ async def cpu_per_poll(
 # ---- the server under test ----
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.asynccontextmanager
 async def embedded(data: Path) -> AsyncIterator[tuple[str, Callable[[], dict[str, list[int]]]]]:
     env = {
@@ -340,70 +331,22 @@ async def embedded(data: Path) -> AsyncIterator[tuple[str, Callable[[], dict[str
 async def real_stack(data: Path) -> AsyncIterator[tuple[str, Callable[[], dict[str, list[int]]]]]:
     """Every service, the edge and a q.ai consumer, each its own process, on PostgreSQL, Redis and
     RabbitMQ: a fresh database and vhost."""
+    from bench.chart import chart_like
     from bench.scan import drop, real_stack_settings
 
     settings, db, vhost = await real_stack_settings(data)
-    ports = {name: _free_port() for name in ("auth", "users", "waste", "coach", "locations", "http")}
-    env = {
-        **os.environ,
-        "WASTECOACH_DATA_DIR": str(data),
-        "WASTECOACH_LOG_LEVEL": "WARNING",
-        "WASTECOACH_SCAN_RATE_PER_MINUTE": "100000",
-        "WASTECOACH_DATABASE_URL": settings.database_url,
-        "WASTECOACH_REDIS_URL": settings.redis_url,
-        "WASTECOACH_RABBIT_URL": settings.rabbit_url,
-        "WASTECOACH_INTERNAL_KEY": secrets.token_hex(32),
-        "WASTECOACH_GRPC_HOST": "127.0.0.1",
-        "WASTECOACH_HTTP_HOST": "127.0.0.1",
-        "WASTECOACH_HTTP_PORT": str(ports["http"]),
-        **{f"WASTECOACH_{n.upper()}_ADDR": f"127.0.0.1:{p}" for n, p in ports.items() if n != "http"},
-    }
-
-    def start(*args: str) -> subprocess.Popen:
-        return subprocess.Popen(
-            [sys.executable, "-m", "wastecoach", *args],
-            env=env,
-            cwd=REPO,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
-    processes: dict[str, subprocess.Popen] = {}
     try:
-        migrate = start("migrate")
-        if await asyncio.to_thread(migrate.wait, 300):
-            raise SystemExit("wastecoach migrate failed")
-        for name in ("auth", "users", "waste", "coach", "locations"):
-            processes[name] = start("serve", name)
-        processes["edge"] = start("serve", "edge")
-        processes["consumer q.ai"] = start("consume", "q.ai")
-        url = f"http://127.0.0.1:{ports['http']}"
-        async with _session() as session:
-            for _ in range(300):
-                with contextlib.suppress(aiohttp.ClientError, OSError):
-                    async with session.get(f"{url}/readyz") as r:
-                        if r.status == 200:
-                            break
-                await asyncio.sleep(0.2)
-            else:
-                raise SystemExit("the real stack did not become ready")
+        async with chart_like(settings, consumers=1) as stack:
 
-        def groups() -> dict[str, list[int]]:
-            return {
-                **{name: [p.pid] for name, p in processes.items()},
-                "redis": _pids_of("redis-server"),
-                "postgres": _pids_of("postgres"),
-            }
+            def groups() -> dict[str, list[int]]:
+                return {
+                    **{name: [p.pid] for name, p in stack.processes.items()},
+                    "redis": _pids_of("redis-server"),
+                    "postgres": _pids_of("postgres"),
+                }
 
-        yield url, groups
+            yield stack.url, groups
     finally:
-        for p in processes.values():
-            p.send_signal(signal.SIGTERM)
-        for p in processes.values():
-            try:
-                await asyncio.to_thread(p.wait, 30)
-            except subprocess.TimeoutExpired:
-                p.kill()
         await drop(db, vhost)
 
 

@@ -41,7 +41,8 @@ async def throughput(tmp: Path) -> None:
     for k in CONSUMERS:
         settings, db, vhost = await real_stack_settings(tmp / f"tp{k}")
         try:
-            async with chart_like(settings, consumers=k) as url:
+            async with chart_like(settings, consumers=k) as stack:
+                url = stack.url
                 await burst(url, settings.database_url, images[:8], SUBMITTERS)  # warm-up
                 before = cpu_seconds_by_process()
                 rate, latencies = await burst(url, settings.database_url, images, SUBMITTERS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +14,7 @@ from grpc_reflection.v1alpha import reflection
 
 from mesh import metrics
 from mesh.errors import DomainError, InvalidInput, is_outage
+from mesh.grpc_wrap import Behaviour, UnaryWrapper
 from mesh.identity import IdentityKey, VerifyIdentity
 from mesh.text_fields import nul_field
 
@@ -36,20 +37,12 @@ class ServiceSpec:
     servicer: Any
 
 
-class TimingInterceptor(grpc.aio.ServerInterceptor):
+class TimingInterceptor(UnaryWrapper):
     """Counts and times every unary RPC, refuses text with a NUL in it, and turns a DomainError into
     its status code."""
 
-    async def intercept_service(
-        self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
-        details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler:
-        handler = await continuation(details)
-        if handler is None or handler.unary_unary is None:
-            return handler
+    def wrap(self, inner: Behaviour, details: grpc.HandlerCallDetails) -> Behaviour:
         service, _, method = details.method.lstrip("/").partition("/")
-        inner = handler.unary_unary
 
         async def timed(request: Any, context: grpc.aio.ServicerContext) -> Any:
             start = time.perf_counter()
@@ -77,11 +70,7 @@ class TimingInterceptor(grpc.aio.ServerInterceptor):
                 metrics.GRPC_HANDLED.labels(service, method, code).inc()
                 metrics.GRPC_SECONDS.labels(service, method).observe(time.perf_counter() - start)
 
-        return grpc.unary_unary_rpc_method_handler(
-            timed,
-            request_deserializer=handler.request_deserializer,
-            response_serializer=handler.response_serializer,
-        )
+        return timed
 
 
 @dataclass

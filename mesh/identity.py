@@ -15,11 +15,13 @@ import hmac
 import os
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import grpc
+
+from mesh.grpc_wrap import Behaviour, UnaryWrapper
 
 USER_ID_KEY = "x-user-id"
 TOKEN_KEY = "x-wc-identity"
@@ -105,21 +107,14 @@ class SignIdentity(grpc.aio.UnaryUnaryClientInterceptor):
         return await continuation(details, request)
 
 
-class VerifyIdentity(grpc.aio.ServerInterceptor):
+class VerifyIdentity(UnaryWrapper):
     """Checks the signed identity before the handler runs and hands the caller to `require_*`."""
 
     def __init__(self, key: IdentityKey) -> None:
         self.key = key
 
-    async def intercept_service(
-        self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
-        details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler:
-        handler = await continuation(details)
-        if handler is None or handler.unary_unary is None:
-            return handler
-        inner, key, method = handler.unary_unary, self.key, details.method
+    def wrap(self, inner: Behaviour, details: grpc.HandlerCallDetails) -> Behaviour:
+        key, method = self.key, details.method
         tokens = [value for name, value in details.invocation_metadata or () if name == TOKEN_KEY]
 
         async def verified(request: Any, context: grpc.aio.ServicerContext) -> Any:
@@ -135,11 +130,7 @@ class VerifyIdentity(grpc.aio.ServerInterceptor):
             finally:
                 _caller.reset(reset)
 
-        return grpc.unary_unary_rpc_method_handler(
-            verified,
-            request_deserializer=handler.request_deserializer,
-            response_serializer=handler.response_serializer,
-        )
+        return verified
 
 
 def user_metadata(user_id: str) -> tuple[tuple[str, str], ...]:
