@@ -21,7 +21,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 
-from wastecoach.settings import AllSettings
+from wastecoach.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 SERVICES = ("auth", "users", "waste", "coach", "locations")
@@ -42,13 +42,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _env(settings: AllSettings, ports: dict[str, int], **extra: str) -> dict[str, str]:
+def _env(settings: Settings, ports: dict[str, int], **extra: str) -> dict[str, str]:
+    mesh = settings.mesh
     env = {k: v for k, v in os.environ.items() if not k.startswith("WASTECOACH_")}
     env.update(
-        WASTECOACH_DATA_DIR=str(settings.data_dir),
-        WASTECOACH_DATABASE_URL=settings.database_url or "",
-        WASTECOACH_REDIS_URL=settings.redis_url or "",
-        WASTECOACH_RABBIT_URL=settings.rabbit_url or "",
+        WASTECOACH_DATA_DIR=str(mesh.data_dir),
+        WASTECOACH_DATABASE_URL=mesh.database_url or "",
+        WASTECOACH_REDIS_URL=mesh.redis_url or "",
+        WASTECOACH_RABBIT_URL=mesh.rabbit_url or "",
         WASTECOACH_LOG_LEVEL="WARNING",
         WASTECOACH_SCAN_RATE_PER_MINUTE="1000000",
         WASTECOACH_VISION_THREADS="1",
@@ -92,7 +93,7 @@ class Stack:
 
 
 @asynccontextmanager
-async def chart_like(settings: AllSettings, consumers: int = 1) -> AsyncIterator[Stack]:
+async def chart_like(settings: Settings, consumers: int = 1) -> AsyncIterator[Stack]:
     """Every component running in its own process; yields the edge's URL and the processes."""
     ports = {name: _free_port() for name in SERVICES}
     http_port = _free_port()

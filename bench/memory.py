@@ -93,11 +93,11 @@ def child_serve(variant: str, port: int) -> None:
     from edge.app import create_app
     from edge.body_gate import BodyGate
     from edge.clients import connect
-    from edge.settings import EdgeSettings
     from mesh.events import InProcessEventBus
+    from wastecoach.settings import Settings
 
-    settings = EdgeSettings()  # no service runs: a request without a token needs none
-    app = create_app(settings, connect(settings), InProcessEventBus())
+    settings = Settings.from_env()  # no service runs: a request without a token needs none
+    app = create_app(settings.mesh, settings.edge, connect(settings.mesh), InProcessEventBus())
     if variant == "ungated":
         app.user_middleware = [m for m in app.user_middleware if m.cls is not BodyGate]
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="error")

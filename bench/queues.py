@@ -43,9 +43,9 @@ async def throughput(tmp: Path) -> None:
         try:
             async with chart_like(settings, consumers=k) as stack:
                 url = stack.url
-                await burst(url, settings.database_url, images[:8], SUBMITTERS)  # warm-up
+                await burst(url, settings.mesh.database_url, images[:8], SUBMITTERS)  # warm-up
                 before = cpu_seconds_by_process()
-                rate, latencies = await burst(url, settings.database_url, images, SUBMITTERS)
+                rate, latencies = await burst(url, settings.mesh.database_url, images, SUBMITTERS)
                 after = cpu_seconds_by_process()
         finally:
             await drop(db, vhost)
@@ -63,7 +63,7 @@ async def throughput(tmp: Path) -> None:
 
 async def priority_flood(tmp: Path) -> None:
     settings, db, vhost = await real_stack_settings(tmp / "flood")
-    url = settings.rabbit_url
+    url = settings.mesh.rabbit_url
     waits: list[float] = []
 
     async def work(body: dict, ctx: JobContext) -> None:

@@ -23,9 +23,12 @@ import httpx
 from PIL import Image
 
 from bench.common import line, machine, summary
+from consumers.settings import ConsumerSettings
 from consumers.wiring import build_vision
+from edge.settings import EdgeSettings
+from mesh.settings import MeshSettings
 from wastecoach.runner import Mesh
-from wastecoach.settings import AllSettings
+from wastecoach.settings import Settings
 
 N = int(os.environ.get("BENCH_SCANS", "40"))
 PHOTOS = sorted((Path(__file__).resolve().parents[2] / "shared" / "datasets" / "trashnet").rglob("*.jpg"))[
@@ -46,7 +49,7 @@ def phone_photo(source: Path) -> bytes:
 
 
 async def scan_latencies(
-    settings: AllSettings, vision, n: int, photos: list[bytes] | None = None
+    settings: Settings, vision, n: int, photos: list[bytes] | None = None
 ) -> list[float]:
     mesh = Mesh(settings, vision=vision)
     await mesh.start(port=0)
@@ -88,7 +91,15 @@ async def vision_only(vision, n: int) -> list[float]:
     return samples
 
 
-async def real_stack_settings(data_dir: Path) -> tuple[AllSettings, str, str]:
+def _quiet(data_dir: Path) -> Settings:
+    """The embedded default, logging warnings only, with no scan rate limit to speak of."""
+    return Settings(
+        mesh=MeshSettings(data_dir=data_dir, log_json=False, log_level="WARNING"),
+        edge=EdgeSettings(scan_rate_per_minute=100_000),
+    )
+
+
+async def real_stack_settings(data_dir: Path) -> tuple[Settings, str, str]:
     db = f"wc_bench_{uuid.uuid4().hex[:8]}"
     vhost = f"wc_bench_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(PG_ADMIN)
@@ -100,11 +111,7 @@ async def real_stack_settings(data_dir: Path) -> tuple[AllSettings, str, str]:
         check=True,
         capture_output=True,
     )
-    settings = AllSettings(
-        data_dir=data_dir,
-        log_json=False,
-        log_level="WARNING",
-        scan_rate_per_minute=100_000,
+    settings = _quiet(data_dir).with_mesh(
         database_url=f"postgresql+asyncpg://postgres@127.0.0.1:5432/{db}",
         redis_url="redis://127.0.0.1:6379/0",
         rabbit_url=f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
@@ -122,14 +129,12 @@ async def drop(db: str, vhost: str) -> None:
 async def main() -> None:
     logging.basicConfig(level=logging.ERROR)
     tmp = Path(tempfile.mkdtemp())
-    vision = build_vision(AllSettings(data_dir=tmp / "v"))
+    vision = build_vision(ConsumerSettings())
     await vision_only(vision, 5)
     base = summary(await vision_only(vision, N))
     embedded = summary(
         await scan_latencies(
-            AllSettings(
-                data_dir=tmp / "embedded", log_json=False, log_level="WARNING", scan_rate_per_minute=100_000
-            ),
+            _quiet(tmp / "embedded"),
             vision,
             N,
         )
@@ -137,9 +142,7 @@ async def main() -> None:
     big = [phone_photo(p) for p in PHOTOS[:4]]
     phone = summary(
         await scan_latencies(
-            AllSettings(
-                data_dir=tmp / "phone", log_json=False, log_level="WARNING", scan_rate_per_minute=100_000
-            ),
+            _quiet(tmp / "phone"),
             vision,
             N,
             big,

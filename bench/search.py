@@ -11,21 +11,19 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-import tempfile
 import time
-from pathlib import Path
 
 import svc_coach.component
 from bench.common import line, machine, summary
 from evals.search_eval import Report, load, run
 from mesh.grpc_channel import make_channel
 from mesh.identity import IdentityKey
-from mesh.settings import MeshSettings
 from protos.wastecoach.coach.v1 import coach_pb2, coach_pb2_grpc
 from svc_coach import hangul
 from svc_coach.kb import load as load_kb
 from svc_coach.query import parse
 from svc_coach.search import SearchIndex, term_score
+from svc_coach.settings import CoachSettings
 
 ROUNDS = 5
 TARGET_P50_MS = 1.0
@@ -61,7 +59,7 @@ def brute_force(index: SearchIndex, queries: list[str]) -> list[float]:
 
 
 async def grpc_latencies(queries: list[str]) -> list[float]:
-    component = svc_coach.component.build(MeshSettings(data_dir=Path(tempfile.mkdtemp()), log_json=False))
+    component = svc_coach.component.build(CoachSettings())
     identity = IdentityKey(secrets.token_bytes(32))
     server = await component.start("127.0.0.1", 0, identity)
     samples = []

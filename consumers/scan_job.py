@@ -99,7 +99,7 @@ async def _classify(deps: ScanDeps, image: bytes, hint: str) -> Prediction:
         return prediction
 
 
-async def _nearby(deps: ScanDeps, scan: waste_pb2.Scan, category: str) -> list[waste_pb2.NearbyPlace]:
+async def _nearby(deps: ScanDeps, scan: waste_pb2.Scan, category: str) -> list[locations_pb2.DropOff]:
     if not (scan.HasField("lat") and scan.HasField("lon")):
         return []
     found = await deps.locations.FindNearby(
@@ -107,20 +107,7 @@ async def _nearby(deps: ScanDeps, scan: waste_pb2.Scan, category: str) -> list[w
             lat=scan.lat, lon=scan.lon, category=category, radius_m=NEARBY_RADIUS_M, limit=NEARBY_LIMIT
         )
     )
-    return [
-        waste_pb2.NearbyPlace(
-            id=p.id,
-            name=p.name,
-            kind=p.kind,
-            lat=p.lat,
-            lon=p.lon,
-            distance_m=p.distance_m,
-            accepts=list(p.accepts),
-            address=p.address,
-            map_url=p.map_url,
-        )
-        for p in found.locations
-    ]
+    return list(found.locations)
 
 
 def _disposal(guidance: coach_pb2.Guidance) -> waste_pb2.Disposal:
@@ -190,7 +177,7 @@ async def analyse(
             item_id=g.item_id,
             disposal=_disposal(g),
             coaching=list(g.coaching),
-            nearby=nearby[g.category.code],
+            drop_offs=nearby[g.category.code],
         )
 
     item, item_ko = named(guidance)
@@ -205,7 +192,7 @@ async def analyse(
         alternatives=[waste_pb2.Alternative(code=a.code, confidence=a.score) for a in clarified.alternatives],
         disposal=_disposal(guidance),
         coaching=list(guidance.coaching),
-        nearby=nearby[guidance.category.code],
+        drop_offs=nearby[guidance.category.code],
         # A question is open until its owner answers; each choice's result is ready for that moment.
         needs_confirmation=asking,
         question=clarified.question if asking else None,

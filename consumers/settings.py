@@ -1,4 +1,4 @@
-"""Settings of the queue consumers on top of the mesh's."""
+"""Settings of the queue consumers (and of the in-process queue that runs them in one process)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from typing import Literal
 
 from pydantic import Field
 
-from mesh.settings import MeshSettings, env_alias
+from mesh.settings import SettingsSection, env_alias
 
 
-class ConsumerSettings(MeshSettings):
+class ConsumerSettings(SettingsSection):
     prefetch_q_ai: int = 4
     prefetch_q_api: int = 8
     prefetch_q_sched: int = 1

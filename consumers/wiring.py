@@ -13,6 +13,7 @@ from consumers.upkeep_jobs import API_KINDS, BATCH_KINDS, SCHED_KINDS, UpkeepDep
 from mesh.grpc_channel import make_channel
 from mesh.job_messages import parse
 from mesh.jobs import Handler, JobContext, Publisher
+from mesh.settings import MeshSettings
 from protos.wastecoach.coach.v1 import coach_pb2_grpc
 from protos.wastecoach.locations.v1 import locations_pb2_grpc
 from protos.wastecoach.users.v1 import users_pb2_grpc
@@ -62,13 +63,13 @@ def scan_handler(deps: ScanDeps) -> Handler:
     return handle
 
 
-def build_workers(settings: ConsumerSettings, publisher: Publisher, vision=None) -> Workers:
-    identity = settings.identity_key()
+def build_workers(
+    mesh: MeshSettings, settings: ConsumerSettings, publisher: Publisher, vision=None
+) -> Workers:
+    identity = mesh.identity_key()
 
     def channel(service: str) -> grpc.aio.Channel:
-        return make_channel(
-            settings.address_of(service), identity=identity, deadline_s=settings.grpc_deadline_s
-        )
+        return make_channel(mesh.address_of(service), identity=identity, deadline_s=mesh.grpc_deadline_s)
 
     chans = {name: channel(name) for name in ("waste", "coach", "locations", "users")}
     deps = ScanDeps(

@@ -15,6 +15,7 @@ from edge.admission import Admission
 from edge.auth import TokenVerifier
 from edge.body_gate import BodyGate
 from edge.clients import Clients
+from edge.context import EdgeContext, attach
 from edge.fast_poll import FastPoll
 from edge.ratelimit import InProcessRateLimiter, RateLimiter
 from edge.routes import auth, coach, health, locations, scans, users, web
@@ -22,11 +23,13 @@ from edge.settings import EdgeSettings
 from mesh import metrics
 from mesh.cache import Cache, InProcessCache
 from mesh.events import EventBus
+from mesh.settings import MeshSettings
 from mesh.telemetry import instrumented
 from protos.wastecoach.auth.v1 import auth_pb2
 
 
 def create_app(
+    mesh: MeshSettings,
     settings: EdgeSettings,
     clients: Clients,
     events: EventBus,
@@ -51,15 +54,17 @@ def create_app(
     async def fetch_jwks() -> str:
         return (await clients.auth.GetJwks(auth_pb2.GetJwksRequest())).jwks_json
 
-    app.state.settings = settings
-    # Set when the server starts shutting down: open event streams end with a reconnect hint.
-    app.state.draining = asyncio.Event()
-    app.state.clients = clients
-    app.state.events = events
-    app.state.limiter = limiter or InProcessRateLimiter()
-    # Shared across edge replicas (Redis in production): remembers deleted accounts.
-    app.state.cache = cache or InProcessCache()
-    app.state.verifier = TokenVerifier(fetch_jwks, ttl_s=settings.jwks_ttl_s)
+    edge = EdgeContext(
+        mesh=mesh,
+        settings=settings,
+        clients=clients,
+        events=events,
+        limiter=limiter or InProcessRateLimiter(),
+        cache=cache or InProcessCache(),
+        verifier=TokenVerifier(fetch_jwks, ttl_s=settings.jwks_ttl_s),
+        draining=asyncio.Event(),
+    )
+    attach(app, edge)
     errors.install(app)
     docs.install(app)
     openapi.install(app)
@@ -76,9 +81,9 @@ def create_app(
     for module in (auth, users, scans, coach, locations):
         app.include_router(module.router, responses=errors.API_ERRORS)
 
-    app.add_middleware(FastPoll)  # polls of published scans skip routing and dependency solving
+    app.add_middleware(FastPoll, edge=edge)  # polls of published scans skip routing and dependency solving
     photo_body = settings.max_upload_bytes + scans.FORM_OVERHEAD
-    app.add_middleware(BodyGate, limits={("POST", "/api/v1/scans"): photo_body})
+    app.add_middleware(BodyGate, edge=edge, limits={("POST", "/api/v1/scans"): photo_body})
     app.add_middleware(
         Admission,
         limits={

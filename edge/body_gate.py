@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from edge import errors
+from edge.context import EdgeContext
 from edge.deps import current_user
 
 # Every JSON body of the API fits in a few KB: a question, a nickname, a token.
@@ -38,9 +39,14 @@ class BodyTooLarge(HTTPException):
 
 class BodyGate:
     def __init__(
-        self, app: ASGIApp, limits: dict[tuple[str, str], int] | None = None, default: int = JSON_BODY_LIMIT
+        self,
+        app: ASGIApp,
+        edge: EdgeContext,
+        limits: dict[tuple[str, str], int] | None = None,
+        default: int = JSON_BODY_LIMIT,
     ) -> None:
         self.app = app
+        self.edge = edge
         self.limits = limits or {}  # (method, path) -> bytes, for routes that take more than JSON
         self.default = default
 
@@ -59,7 +65,7 @@ class BodyGate:
             return
         if not scope["path"].startswith(PUBLIC_PREFIXES):
             try:
-                await current_user(Request(scope))
+                await current_user(self.edge, headers.get("authorization", ""))
             except Exception as exc:  # answered as the route's own sign-in dependency would be
                 await (await _handled(scope["app"], scope, exc))(scope, receive, send)
                 return

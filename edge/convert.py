@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from google.protobuf.json_format import MessageToDict
-
 from edge import schemas
 from protos.wastecoach.coach.v1 import coach_pb2
 from protos.wastecoach.common.v1 import common_pb2
@@ -66,14 +64,8 @@ def scan(s: waste_pb2.Scan) -> schemas.Scan:
                 steps=list(r.disposal.steps), why=r.disposal.why, bin=r.disposal.bin, tip=r.disposal.tip
             ),
             coaching=list(r.coaching),
-            nearby=[
-                schemas.Nearby(
-                    **MessageToDict(
-                        p, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
-                    )
-                )
-                for p in r.nearby
-            ],
+            # `nearby`: a scan an earlier waste service cached or answered (deprecated, read-only).
+            nearby=[nearby(p) for p in (r.drop_offs or r.nearby)],
             provider=r.provider,
             model=r.model,
             # `outcomes` stay internal: the app learns a choice's guidance by answering.
@@ -83,6 +75,21 @@ def scan(s: waste_pb2.Scan) -> schemas.Scan:
     if status == "failed":
         out.error = schemas.ScanError(code=s.error_code, message=s.error_message)
     return out
+
+
+def nearby(d: locations_pb2.DropOff | waste_pb2.NearbyPlace) -> schemas.Nearby:
+    """A drop-off as a scan result shows it (the fields of GET /locations/nearby less a few)."""
+    return schemas.Nearby(
+        id=d.id,
+        name=d.name,
+        kind=d.kind,
+        lat=d.lat,
+        lon=d.lon,
+        distance_m=d.distance_m,
+        accepts=list(d.accepts),
+        address=d.address,
+        map_url=d.map_url,
+    )
 
 
 def item(i: coach_pb2.Item, with_score: bool = False) -> schemas.Item:

@@ -1,55 +1,79 @@
-"""Request dependencies as Annotated aliases: clients, settings, the verified caller."""
+"""Request dependencies as Annotated aliases: the parts of the edge a route uses (edge/context.py),
+the verified caller, the language."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 import grpc
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from edge.auth import Identity, TokenVerifier
+from edge.auth import Identity
 from edge.clients import Clients
+from edge.context import EdgeContext, edge_of
 from edge.errors import ApiError
+from edge.ratelimit import RateLimiter
 from edge.settings import EdgeSettings
-from mesh.cache import CacheUnavailable
+from mesh.cache import Cache, CacheUnavailable
+from mesh.events import EventBus
 from mesh.identity import user_metadata
+from mesh.settings import MeshSettings
 from protos.wastecoach.users.v1 import users_pb2
 
 
 # Dependencies are `async def` even when they never await: FastAPI runs a plain `def` one in its
 # thread pool, a thread round trip per request (~0.1 ms each, more on a busy machine).
 async def get_clients(request: Request) -> Clients:
-    return request.app.state.clients
+    return edge_of(request.app).clients
 
 
 async def get_settings(request: Request) -> EdgeSettings:
-    return request.app.state.settings
+    return edge_of(request.app).settings
 
 
-async def current_user(request: Request) -> Identity:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
+async def get_mesh(request: Request) -> MeshSettings:
+    return edge_of(request.app).mesh
+
+
+async def get_cache(request: Request) -> Cache:
+    return edge_of(request.app).cache
+
+
+async def get_limiter(request: Request) -> RateLimiter:
+    return edge_of(request.app).limiter
+
+
+async def get_events(request: Request) -> EventBus:
+    return edge_of(request.app).events
+
+
+async def get_draining(request: Request) -> asyncio.Event:
+    return edge_of(request.app).draining
+
+
+async def current_user(edge: EdgeContext, authorization: str) -> Identity:
+    """The caller of a request with this Authorization header; also called by the ASGI middleware."""
+    scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise ApiError(401, "auth_required", headers={"WWW-Authenticate": "Bearer"})
-    verifier: TokenVerifier = request.app.state.verifier
-    identity = await verifier.verify(token.strip())
+    identity = await edge.verifier.verify(token.strip())
     # An access token outlives its account by up to 15 minutes; a deleted account is refused at once.
-    if await _deleted(request, identity):
+    if await _deleted(edge, identity):
         raise ApiError(401, "account_deleted", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
     return identity
 
 
-async def _deleted(request: Request, identity: Identity) -> bool:
+async def _deleted(edge: EdgeContext, identity: Identity) -> bool:
     """The marker in the shared cache is the fast path. When the cache cannot answer, the users
     service's tombstone decides: a cache outage must not let a deleted account back in."""
     try:
-        return await request.app.state.cache.get(revoked_key(identity.user_id), strict=True) is not None
+        return await edge.cache.get(revoked_key(identity.user_id), strict=True) is not None
     except CacheUnavailable:
         pass
-    clients: Clients = request.app.state.clients
     try:
-        await clients.users.GetProfile(users_pb2.GetProfileRequest(), metadata=as_user(identity))
+        await edge.clients.users.GetProfile(users_pb2.GetProfileRequest(), metadata=as_user(identity))
     except grpc.aio.AioRpcError as exc:
         if exc.code() == grpc.StatusCode.UNAUTHENTICATED:
             return True
@@ -64,6 +88,11 @@ def revoked_key(user_id: str) -> str:
 
 ClientsDep = Annotated[Clients, Depends(get_clients)]
 SettingsDep = Annotated[EdgeSettings, Depends(get_settings)]
+CacheDep = Annotated[Cache, Depends(get_cache)]
+LimiterDep = Annotated[RateLimiter, Depends(get_limiter)]
+EventsDep = Annotated[EventBus, Depends(get_events)]
+DrainingDep = Annotated[asyncio.Event, Depends(get_draining)]
+MeshDep = Annotated[MeshSettings, Depends(get_mesh)]
 # Declares the bearer scheme to OpenAPI (generated clients, Swagger's Authorize button); the token
 # itself is read by current_user, which the body gate calls as well.
 BEARER = HTTPBearer(
@@ -77,7 +106,7 @@ BEARER = HTTPBearer(
 async def signed_in_user(
     request: Request, _: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]
 ) -> Identity:
-    return await current_user(request)
+    return await current_user(edge_of(request.app), request.headers.get("authorization", ""))
 
 
 CurrentUser = Annotated[Identity, Depends(signed_in_user)]

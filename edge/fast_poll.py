@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 
-from starlette.requests import Request
+from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from edge.context import EdgeContext
 from edge.deps import current_user
 from edge.routes import scans
 from edge.routes.scans import poll_answer, published
@@ -26,8 +27,9 @@ POLL_PATH = re.compile(r"/api/v1/scans/([^/\x00]{1,64})")
 
 
 class FastPoll:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, edge: EdgeContext) -> None:
         self.app = app
+        self.edge = edge
         self.route: BaseRoute = next(r for r in scans.router.routes if getattr(r, "name", "") == "get_scan")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -42,12 +44,12 @@ class FastPoll:
         await self.app(scope, receive, send)
 
     async def _answer(self, scope: Scope, scan_id: str) -> Response | None:
-        request = Request(scope)
+        headers = Headers(scope=scope)
         try:
-            user = await current_user(request)
-            scan = await published(request.app.state.cache, scan_id, user.user_id)
+            user = await current_user(self.edge, headers.get("authorization", ""))
+            scan = await published(self.edge.cache, scan_id, user.user_id)
         except Exception:
             return None  # the route answers it, with its problem document
         if scan is None:
             return None
-        return poll_answer(scan, request.headers.get("if-none-match"))
+        return poll_answer(scan, headers.get("if-none-match"))

@@ -1,4 +1,4 @@
-"""Settings of the REST edge on top of the mesh's."""
+"""Settings of the REST edge."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from typing import Literal
 
 from pydantic import Field
 
-from mesh.settings import MeshSettings
+from mesh.settings import SettingsSection
 
 
-class EdgeSettings(MeshSettings):
+class EdgeSettings(SettingsSection):
     http_host: str = "0.0.0.0"
     http_port: int = 8000
     # How long the server keeps an idle keep-alive connection: longer than the load balancer's idle

@@ -1,16 +1,21 @@
-"""Settings shared by every component, read from `WASTECOACH_*` variables by entry points only."""
+"""Settings shared by every component, and how a section of settings is read from the environment.
+
+Each component has its own section (a `SettingsSection` holding only its fields); `MeshSettings`
+is what every process shares. Entry points alone read the `WASTECOACH_*` variables (`read_env`).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import platformdirs
-from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic_settings import EnvSettingsSource
 
 from mesh.identity import IdentityKey, load_key
 
+ENV_PREFIX = "WASTECOACH_"
 DEFAULT_PORTS = {"auth": 50051, "users": 50052, "waste": 50053, "coach": 50054, "locations": 50055}
 # Production never runs on the embedded backends (SQLite, in-process cache and queue).
 PRODUCTION_URLS = {
@@ -23,16 +28,34 @@ PRODUCTION_URLS = {
 
 def env_alias(*names: str) -> AliasChoices:
     """The variables a setting is read from, first found wins: its own, then a shared older one."""
-    return AliasChoices(*(f"WASTECOACH_{name}" for name in names))
+    return AliasChoices(*(f"{ENV_PREFIX}{name}" for name in names))
+
+
+class SettingsSection(BaseModel):
+    """One component's settings. Built in code it has its defaults and never looks at the
+    environment; `read_env` fills it from the variables."""
+
+    # populate_by_name: settings whose variables have aliases (see `env_alias`) are still set by name;
+    # forbid: a setting given to the wrong section fails rather than being dropped.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+Section = TypeVar("Section", bound=SettingsSection)
+
+
+def read_env(section: type[Section]) -> Section:
+    """A section from `WASTECOACH_<SETTING>` (or its `env_alias` names): the variables stay flat,
+    whichever section holds a setting. For entry points only."""
+    values = EnvSettingsSource(section, env_prefix=ENV_PREFIX, case_sensitive=False)()
+    return section.model_validate(values)
 
 
 def _default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("wastecoach"))
 
 
-class MeshSettings(BaseSettings):
-    # populate_by_name: settings whose variables have aliases (see `env_alias`) are still set by name.
-    model_config = SettingsConfigDict(env_prefix="WASTECOACH_", extra="ignore", populate_by_name=True)
+class MeshSettings(SettingsSection):
+    """What every process shares: where it runs, its backends, the services' addresses."""
 
     env: Literal["development", "test", "production"] = "development"
     data_dir: Path = Field(default_factory=_default_data_dir)

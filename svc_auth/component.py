@@ -10,6 +10,7 @@ from mesh.component import ServiceComponent
 from mesh.db import create_engine, ping, session_factory
 from mesh.grpc_server import ServiceSpec
 from mesh.migrate import upgrade_async
+from mesh.settings import MeshSettings
 from protos.wastecoach.auth.v1 import auth_pb2, auth_pb2_grpc
 from svc_auth import domain
 from svc_auth.oauth import OAuthProvider
@@ -46,9 +47,9 @@ def configured_providers(settings: AuthSettings) -> dict[str, OAuthProvider]:
     return providers
 
 
-def build(settings: AuthSettings, cache: Cache | None = None) -> ServiceComponent:
+def build(mesh: MeshSettings, settings: AuthSettings, cache: Cache | None = None) -> ServiceComponent:
     """cache: where started sign-ins wait for their callback; shared (Redis) when several run."""
-    url = settings.database_url_for("auth")
+    url = mesh.database_url_for("auth")
     engine = create_engine(url)
     repo = AuthRepo(session_factory(engine))
     config = FlowConfig(
@@ -71,7 +72,7 @@ def build(settings: AuthSettings, cache: Cache | None = None) -> ServiceComponen
             ServiceSpec(
                 SERVICE_NAME,
                 auth_pb2_grpc.add_AuthServiceServicer_to_server,
-                AuthServicer(repo, signin, production=settings.production, clock=_now),
+                AuthServicer(repo, signin, production=mesh.production, clock=_now),
             )
         ],
         startup=ensure_signing_key,

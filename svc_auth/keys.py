@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from mesh.db import create_engine, session_factory
+from mesh.settings import MeshSettings
 from svc_auth import domain
 from svc_auth.repo import AuthRepo
-from svc_auth.settings import AuthSettings
 
 
 async def rotate(repo: AuthRepo, now: datetime) -> domain.SigningKey:
@@ -32,7 +32,7 @@ async def prune(repo: AuthRepo, now: datetime) -> list[str]:
     return gone
 
 
-async def rotate_stored(settings: AuthSettings, now: datetime) -> domain.SigningKey:
+async def rotate_stored(settings: MeshSettings, now: datetime) -> domain.SigningKey:
     """`wastecoach rotate-keys`: one rotation against the configured database (already migrated)."""
     engine = create_engine(settings.database_url_for("auth"))
     try:

@@ -1,4 +1,4 @@
-"""Settings of svc_auth on top of the mesh's: provider credentials, endpoints and redirects."""
+"""Settings of svc_auth: provider credentials, endpoints and redirects."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from typing import Any
 
 from pydantic import Field, SecretStr, field_validator
 
-from mesh.settings import MeshSettings
+from mesh.settings import SettingsSection
 
 
-class AuthSettings(MeshSettings):
+class AuthSettings(SettingsSection):
     # A provider is offered only when both its id and secret are set (SecretStr: never logged).
     kakao_client_id: str = ""
     kakao_client_secret: SecretStr = SecretStr("")

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from mesh.component import ServiceComponent
 from mesh.grpc_server import ServiceSpec
-from mesh.settings import MeshSettings
 from protos.wastecoach.coach.v1 import coach_pb2, coach_pb2_grpc
 from svc_coach import kb as knowledge
 from svc_coach.llm import LlmWriter
@@ -17,13 +16,13 @@ from svc_coach.settings import CoachSettings
 SERVICE_NAME = coach_pb2.DESCRIPTOR.services_by_name["CoachService"].full_name
 
 
-def build(settings: MeshSettings, knowledge_dir: Path = knowledge.KNOWLEDGE_DIR) -> ServiceComponent:
-    coach = CoachSettings.from_mesh(settings)
+def build(settings: CoachSettings, knowledge_dir: Path = knowledge.KNOWLEDGE_DIR) -> ServiceComponent:
+    """Needs nothing of the mesh's settings: no database, no other service."""
     # Loaded (and validated) here, not at import: a broken KB file fails start-up loudly.
     kb = knowledge.load(knowledge_dir)
     # Search runs in memory over the whole base: it needs no database.
     index = SearchIndex(kb)
-    llm = LlmWriter.from_settings(coach)
+    llm = LlmWriter.from_settings(settings)
     servicer = CoachServicer(kb, index, llm)
 
     async def shutdown() -> None:

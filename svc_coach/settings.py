@@ -1,13 +1,13 @@
-"""CoachSettings: the mesh settings plus the optional LLM that writes coaching text."""
+"""CoachSettings: the optional LLM that writes coaching text."""
 
 from __future__ import annotations
 
 from pydantic import Field
 
-from mesh.settings import MeshSettings, env_alias
+from mesh.settings import SettingsSection, env_alias
 
 
-class CoachSettings(MeshSettings):
+class CoachSettings(SettingsSection):
     # Unset api key: no LLM; coaching is composed from the knowledge base alone. Its own variables,
     # apart from cloud vision's; WASTECOACH_OPENAI_API_KEY/_BASE_URL serve both.
     coach_openai_api_key: str | None = Field(
@@ -29,11 +29,3 @@ class CoachSettings(MeshSettings):
     @property
     def llm_enabled(self) -> bool:
         return bool(self.coach_openai_api_key)
-
-    @classmethod
-    def from_mesh(cls, settings: MeshSettings) -> CoachSettings:
-        """The coach's own settings from what an entry point read; defaults for what it did not
-        (never the environment again: only entry points read it)."""
-        if isinstance(settings, cls):
-            return settings
-        return cls.model_construct(**settings.model_dump())

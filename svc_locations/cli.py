@@ -13,6 +13,7 @@ from pathlib import Path
 
 from mesh.db import create_engine
 from mesh.migrate import upgrade_async
+from mesh.settings import MeshSettings, read_env
 from svc_locations import importer
 from svc_locations.component import MIGRATIONS, VERSION_TABLE
 from svc_locations.importer import ImportFormatError, ImportReport
@@ -53,7 +54,7 @@ async def _import(paths: list[Path], url: str) -> list[ImportReport]:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    settings = LocationsSettings()
+    settings = read_env(LocationsSettings)
     paths = args.paths or ([settings.locations_data_dir] if settings.locations_data_dir else [])
     if not paths:
         print("no paths given and no WASTECOACH_LOCATIONS_DATA_DIR folder found", file=sys.stderr)
@@ -62,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.dry_run:
             reports = [importer.parse_file(f).report for p in paths for f in importer.discover(p)]
         else:
-            url = args.database_url or settings.database_url_for("locations")
+            url = args.database_url or read_env(MeshSettings).database_url_for("locations")
             reports = asyncio.run(_import(paths, url))
     except (FileNotFoundError, ImportFormatError) as exc:
         print(f"import failed: {exc}", file=sys.stderr)

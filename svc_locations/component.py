@@ -22,15 +22,14 @@ VERSION_TABLE = "alembic_version_locations"
 SERVICE_NAME = locations_pb2.DESCRIPTOR.services_by_name["LocationsService"].full_name
 
 
-def build(settings: MeshSettings) -> ServiceComponent:
-    own = LocationsSettings.from_mesh(settings)
-    url = own.database_url_for("locations")
+def build(mesh: MeshSettings, own: LocationsSettings) -> ServiceComponent:
+    url = mesh.database_url_for("locations")
     engine = create_engine(url)
     repo = LocationsRepo(engine)
 
     async def migrate() -> None:
         await upgrade_async(url, MIGRATIONS, VERSION_TABLE)
-        await seed(repo, own.locations_data_dir, own.production)
+        await seed(repo, own.locations_data_dir, mesh.production)
 
     kakao: list[KakaoLocal] = []
 
@@ -43,7 +42,7 @@ def build(settings: MeshSettings) -> ServiceComponent:
         return kakao[0] if kakao else None
 
     async def refresh() -> list[ImportReport]:
-        return await seed(repo, own.locations_data_dir, own.production)
+        return await seed(repo, own.locations_data_dir, mesh.production)
 
     async def shutdown() -> None:
         for client in kakao:

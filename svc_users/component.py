@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mesh.component import ServiceComponent
-from mesh.db import create_engine, ping, read_session_factory, session_factory
+from mesh.db import create_engine, ping, session_factory
 from mesh.grpc_server import ServiceSpec
 from mesh.migrate import upgrade_async
 from mesh.settings import MeshSettings
@@ -17,10 +17,10 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 SERVICE_NAME = users_pb2.DESCRIPTOR.services_by_name["UsersService"].full_name
 
 
-def build(settings: MeshSettings) -> ServiceComponent:
-    url = settings.database_url_for("users")
+def build(mesh: MeshSettings) -> ServiceComponent:
+    url = mesh.database_url_for("users")
     engine = create_engine(url)
-    servicer = UsersServicer(UsersRepo(session_factory(engine), read_session_factory(engine)))
+    servicer = UsersServicer(UsersRepo(session_factory(engine)))
     return ServiceComponent(
         name="users",
         specs=[ServiceSpec(SERVICE_NAME, users_pb2_grpc.add_UsersServiceServicer_to_server, servicer)],

@@ -9,15 +9,16 @@ from pathlib import Path
 
 from mesh.cache import Cache
 from mesh.component import ServiceComponent
-from mesh.db import create_engine, ping, read_session_factory, session_factory
+from mesh.db import create_engine, ping, session_factory
 from mesh.events import EventBus
 from mesh.grpc_server import ServiceSpec
 from mesh.jobs import Publisher
 from mesh.migrate import upgrade_async
+from mesh.settings import MeshSettings
 from protos.wastecoach.waste.v1 import waste_pb2, waste_pb2_grpc
 from svc_waste.repo import WasteRepo
 from svc_waste.servicer import WasteServicer
-from svc_waste.settings import WasteSettings
+from svc_waste.settings import WasteSettings, images_dir
 from svc_waste.storage import ImageStore, LocalImageStore
 
 log = logging.getLogger(__name__)
@@ -25,15 +26,16 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 SERVICE_NAME = waste_pb2.DESCRIPTOR.services_by_name["WasteService"].full_name
 
 
-def image_store(settings: WasteSettings) -> ImageStore:
+def image_store(mesh: MeshSettings, settings: WasteSettings) -> ImageStore:
     if settings.s3_bucket:
         from svc_waste.s3 import S3ImageStore
 
         return S3ImageStore(settings.s3_bucket, settings.s3_region, settings.s3_endpoint_url)
-    return LocalImageStore(settings.images_dir)
+    return LocalImageStore(images_dir(mesh))
 
 
 def build(
+    mesh: MeshSettings,
     settings: WasteSettings,
     *,
     publisher: Publisher,
@@ -44,10 +46,10 @@ def build(
 ) -> ServiceComponent:
     """relay=False: a read-only instance (the feedback export) that must never publish stored jobs.
     redrive_on_start: the jobs lived in this process's own queue (the embedded default)."""
-    url = settings.database_url_for("waste")
+    url = mesh.database_url_for("waste")
     engine = create_engine(url)
-    repo = WasteRepo(session_factory(engine), read_session_factory(engine))
-    servicer = WasteServicer(repo, image_store(settings), publisher, events, cache)
+    repo = WasteRepo(session_factory(engine))
+    servicer = WasteServicer(repo, image_store(mesh, settings), publisher, events, cache)
     relays: list[asyncio.Task[None]] = []
 
     async def startup() -> None:

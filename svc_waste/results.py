@@ -1,6 +1,8 @@
 """A stored ScanResult: reading its open question and writing the result an answer leads to.
 
-The result is kept as the proto's JSON; these helpers keep that format in one place.
+The result is kept as the proto's JSON; these helpers keep that format in one place. Results written
+before `drop_offs` (stored rows, a consumer of the previous release) carry their places in the
+deprecated `nearby`; they are read and stored as `drop_offs`.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 from google.protobuf import json_format
 
 from mesh.proto_time import to_timestamp
+from protos.wastecoach.locations.v1 import locations_pb2
 from protos.wastecoach.waste.v1 import waste_pb2 as pb
 from svc_waste import domain
 
@@ -16,11 +19,29 @@ def parse(result_json: str | None) -> pb.ScanResult:
     result = pb.ScanResult()
     if result_json:
         json_format.Parse(result_json, result)
-    return result
+    return _upgraded(result)
 
 
 def dump(result: pb.ScanResult) -> str:
-    return json_format.MessageToJson(result, indent=None)
+    return json_format.MessageToJson(_upgraded(result), indent=None)
+
+
+def _upgraded(result: pb.ScanResult) -> pb.ScanResult:
+    """The result with places in the deprecated `nearby` moved to `drop_offs` (a copy when any)."""
+    if not (result.nearby or any(o.nearby for o in result.outcomes)):
+        return result
+    upgraded = pb.ScanResult()
+    upgraded.CopyFrom(result)
+    for part in (upgraded, *upgraded.outcomes):
+        if not part.drop_offs:
+            part.drop_offs.extend(_drop_off(p) for p in part.nearby)
+        part.ClearField("nearby")
+    return upgraded
+
+
+def _drop_off(place: pb.NearbyPlace) -> locations_pb2.DropOff:
+    # By field name, as the stored JSON is keyed: the names match, the numbers do not (map_url 9 vs 12).
+    return json_format.ParseDict(json_format.MessageToDict(place), locations_pb2.DropOff())
 
 
 def open_question(result: pb.ScanResult) -> domain.OpenQuestion | None:
@@ -55,8 +76,8 @@ def apply_answer(result: pb.ScanResult, given: domain.Answer) -> pb.ScanResult:
     answered.disposal.CopyFrom(outcome.disposal)
     del answered.coaching[:]
     answered.coaching.extend(outcome.coaching)
-    del answered.nearby[:]
-    answered.nearby.extend(outcome.nearby)
+    del answered.drop_offs[:]
+    answered.drop_offs.extend(outcome.drop_offs)
     answered.ClearField("question")
     answered.ClearField("outcomes")
     answered.needs_confirmation = False

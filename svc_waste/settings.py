@@ -1,13 +1,13 @@
-"""Settings of svc_waste on top of the mesh's."""
+"""Settings of svc_waste."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from mesh.settings import MeshSettings
+from mesh.settings import MeshSettings, SettingsSection
 
 
-class WasteSettings(MeshSettings):
+class WasteSettings(SettingsSection):
     # Unset: images stay in a local folder under data_dir.
     s3_bucket: str | None = None
     s3_region: str = "ap-northeast-2"
@@ -21,6 +21,7 @@ class WasteSettings(MeshSettings):
     # result it had, when a re-classification was lost).
     give_up_after_s: float = 1800.0
 
-    @property
-    def images_dir(self) -> Path:
-        return self.data_dir / "images"
+
+def images_dir(mesh: MeshSettings) -> Path:
+    """Where images stay when no S3 bucket is set."""
+    return mesh.data_dir / "images"

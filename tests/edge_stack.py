@@ -34,7 +34,7 @@ from protos.wastecoach.common.v1 import common_pb2
 from protos.wastecoach.users.v1 import users_pb2, users_pb2_grpc
 from protos.wastecoach.waste.v1 import waste_pb2, waste_pb2_grpc
 from wastecoach import wiring
-from wastecoach.settings import AllSettings
+from wastecoach.settings import Settings
 
 
 def _dead_port() -> int:
@@ -72,7 +72,7 @@ class FrozenClock:
 class EdgeEnv:
     http: httpx.AsyncClient
     broker: InProcessBroker | None  # None on the production backends
-    settings: AllSettings
+    settings: Settings
     clock: FrozenClock = field(default_factory=FrozenClock)
     recorded_jobs: list[dict] = field(default_factory=list)
     app: FastAPI | None = None  # the edge app, e.g. to swap one of its gRPC clients
@@ -80,7 +80,7 @@ class EdgeEnv:
 
     async def rows(self, service: str, sql: str) -> list[tuple]:
         """What a service stored, read from its database (its SQLite file, or PostgreSQL)."""
-        engine = create_engine(self.settings.database_url_for(service))
+        engine = create_engine(self.settings.mesh.database_url_for(service))
         try:
             async with engine.connect() as connection:
                 return [tuple(row) for row in await connection.exec_driver_sql(sql)]
@@ -90,7 +90,7 @@ class EdgeEnv:
     async def all_rows(self) -> dict[str, list[tuple]]:
         """Every row of every table of auth, users and waste, by table name."""
         found: dict[str, list[tuple]] = {}
-        for url in dict.fromkeys(self.settings.database_url_for(s) for s in ("auth", "users", "waste")):
+        for url in dict.fromkeys(self.settings.mesh.database_url_for(s) for s in ("auth", "users", "waste")):
             engine = create_engine(url)
             try:
                 async with engine.connect() as connection:
@@ -107,7 +107,7 @@ class EdgeEnv:
         if self.broker is not None:
             await asyncio.wait_for(self.broker.drain(), 5)
         else:
-            self.recorded_jobs.extend(await _take_jobs(self.settings.rabbit_url))
+            self.recorded_jobs.extend(await _take_jobs(self.settings.mesh.rabbit_url))
         return [job for job in self.recorded_jobs if job["user_id"] == self.user_id(headers)]
 
     async def login(self, nickname: str) -> dict[str, str]:
@@ -129,7 +129,8 @@ class EdgeEnv:
             confidence=0.9,
             item_id="pet-bottle",
         )
-        async with make_channel(self.settings.waste_addr, identity=self.settings.identity_key()) as channel:
+        mesh = self.settings.mesh
+        async with make_channel(mesh.waste_addr, identity=mesh.identity_key()) as channel:
             waste = waste_pb2_grpc.WasteServiceStub(channel)
             await waste.StartProcessing(
                 waste_pb2.StartProcessingRequest(scan_id=scan_id, attempt=1), metadata=system_metadata()
@@ -137,7 +138,7 @@ class EdgeEnv:
             done = await waste.CompleteScan(
                 waste_pb2.CompleteScanRequest(scan_id=scan_id, result=result), metadata=system_metadata()
             )
-        async with make_channel(self.settings.users_addr, identity=self.settings.identity_key()) as channel:
+        async with make_channel(mesh.users_addr, identity=mesh.identity_key()) as channel:
             await users_pb2_grpc.UsersServiceStub(channel).RecordScan(
                 users_pb2.RecordScanRequest(
                     entry=users_pb2.HistoryEntry(
@@ -181,20 +182,18 @@ async def _take_jobs(rabbit_url: str) -> list[dict]:
 
 
 @asynccontextmanager
-async def edge_stack(settings: AllSettings, backends: Backends | None = None) -> AsyncIterator[EdgeEnv]:
+async def edge_stack(settings: Settings, backends: Backends | None = None) -> AsyncIterator[EdgeEnv]:
     backends = backends or Backends()
     clock = FrozenClock()
     async with AsyncExitStack() as stack:
         if backends.production:
-            settings = settings.model_copy(
-                update={
-                    "database_url": backends.database_url,
-                    "redis_url": backends.redis_url,
-                    "rabbit_url": backends.rabbit_url,
-                }
+            settings = settings.with_mesh(
+                database_url=backends.database_url,
+                redis_url=backends.redis_url,
+                rabbit_url=backends.rabbit_url,
             )
         # The composition root's own builders, with the rate limiter on the test's clock.
-        shared = wiring.Backends(settings)
+        shared = wiring.Backends(settings.mesh)
         stack.push_async_callback(shared.close)
         shared.limiter = (
             RedisRateLimiter(shared.redis, clock=clock)
@@ -213,14 +212,14 @@ async def edge_stack(settings: AllSettings, backends: Backends | None = None) ->
             await _empty(backends.database_url)
         addresses = {}
         for component in components:
-            server = await component.start("127.0.0.1", 0, settings.identity_key())
+            server = await component.start("127.0.0.1", 0, shared.identity)
             stack.push_async_callback(component.stop, 0)
             addresses[f"{component.name}_addr"] = f"127.0.0.1:{server.port}"
         dead = f"127.0.0.1:{_dead_port()}"
-        wired = settings.model_copy(
-            update={**addresses, "coach_addr": dead, "locations_addr": dead, "grpc_deadline_s": 2}
+        wired = settings.with_mesh(**addresses, coach_addr=dead, locations_addr=dead, grpc_deadline_s=2)
+        app = create_app(
+            wired.mesh, wired.edge, connect(wired.mesh), shared.events, shared.limiter, shared.cache
         )
-        app = create_app(wired, connect(wired), shared.events, shared.limiter, shared.cache)
         http = await stack.enter_async_context(
             httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://edge")
         )

@@ -14,15 +14,14 @@ import httpx
 from mesh.component import wait_for_signal
 from mesh.logs import configure_logging, wants_json
 from mesh.telemetry import setup_telemetry
-from wastecoach.settings import AllSettings
+from wastecoach.settings import Settings
 
 
-def _settings(component: str) -> AllSettings:
-    settings = AllSettings()
-    settings.check_production()
-    configure_logging(
-        f"wastecoach-{component}", settings.log_level, wants_json(settings.log_json, settings.production)
-    )
+def _settings(component: str) -> Settings:
+    settings = Settings.from_env()
+    mesh = settings.mesh
+    mesh.check_production()
+    configure_logging(f"wastecoach-{component}", mesh.log_level, wants_json(mesh.log_json, mesh.production))
     setup_telemetry(f"wastecoach-{component}")
     return settings
 
@@ -36,7 +35,7 @@ async def cmd_up(args: argparse.Namespace) -> int:
         # The one line a person needs among the logs (stdout, apart from them on stderr); bold on a terminal.
         line = (
             f"AI Waste Coach is up: {url}  open it in a browser (API docs: {url}/docs; "
-            f"data in {mesh.settings.data_dir}; Ctrl+C stops)"
+            f"data in {mesh.settings.mesh.data_dir}; Ctrl+C stops)"
         )
         print(f"\033[1m{line}\033[0m" if sys.stdout.isatty() else line, flush=True)
         await wait_for_signal()
@@ -79,7 +78,7 @@ async def cmd_rotate_keys(args: argparse.Namespace) -> int:
 
     from svc_auth.keys import rotate_stored
 
-    key = await rotate_stored(_settings("rotate-keys"), datetime.now(UTC))
+    key = await rotate_stored(_settings("rotate-keys").mesh, datetime.now(UTC))
     print(f"signing with key {key.kid}; previous keys retired", flush=True)
     return 0
 
@@ -87,21 +86,21 @@ async def cmd_rotate_keys(args: argparse.Namespace) -> int:
 async def cmd_dlq(args: argparse.Namespace) -> int:
     from consumers.dlq import list_dead_letters, replay_dead_letters
 
-    settings = _settings("dlq")
-    if not settings.rabbit_url:
+    rabbit_url = _settings("dlq").mesh.rabbit_url
+    if not rabbit_url:
         print(
             "dlq needs WASTECOACH_RABBIT_URL (the embedded default logs dead letters instead)",
             file=sys.stderr,
         )
         return 2
     if args.action == "list":
-        for letter in await list_dead_letters(settings.rabbit_url):
+        for letter in await list_dead_letters(rabbit_url):
             print(json.dumps(letter, ensure_ascii=False, default=str))
         return 0
     if not args.all and not args.message_id:
         print("say which: dlq replay MESSAGE_ID, or dlq replay --all", file=sys.stderr)
         return 2
-    count = await replay_dead_letters(settings.rabbit_url, None if args.all else args.message_id)
+    count = await replay_dead_letters(rabbit_url, None if args.all else args.message_id)
     print(f"replayed {count} message(s)")
     return 0 if count or args.all else 1
 
@@ -114,9 +113,10 @@ async def cmd_feedback(args: argparse.Namespace) -> int:
     settings = _settings("feedback")
     folder = Path(args.folder)
     # A running waste service when one is named; else the embedded default's data, read in-process.
-    addr = args.addr or (settings.waste_addr if "WASTECOACH_WASTE_ADDR" in os.environ else "")
+    mesh = settings.mesh
+    addr = args.addr or (mesh.waste_addr if "WASTECOACH_WASTE_ADDR" in os.environ else "")
     async with local_waste(settings, addr) as target:
-        channel = make_channel(target, identity=settings.identity_key(), deadline_s=settings.grpc_deadline_s)
+        channel = make_channel(target, identity=mesh.identity_key(), deadline_s=mesh.grpc_deadline_s)
         async with channel:
             report = await export(waste_pb2_grpc.WasteServiceStub(channel), folder)
     print(
@@ -159,9 +159,11 @@ async def cmd_scan(args: argparse.Namespace) -> int:
     else:
         from wastecoach.runner import Mesh
 
-        settings = AllSettings()
-        settings.check_production()
-        configure_logging("wastecoach-scan", "WARNING", wants_json(settings.log_json, settings.production))
+        settings = Settings.from_env()
+        settings.mesh.check_production()
+        configure_logging(
+            "wastecoach-scan", "WARNING", wants_json(settings.mesh.log_json, settings.mesh.production)
+        )
         mesh = Mesh(settings)
         url = await mesh.start(port=0)
         try:

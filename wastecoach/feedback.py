@@ -22,6 +22,7 @@ from mesh.events import InProcessEventBus
 from mesh.identity import system_metadata
 from protos.wastecoach.waste.v1 import waste_pb2, waste_pb2_grpc
 from vision.formats import PHOTO_TYPES
+from wastecoach.settings import Settings
 
 PAGE = 100
 # Category codes and scan ids become path parts: anything else is not trusted as one.
@@ -91,7 +92,7 @@ class _NoPublishing:
 
 
 @contextlib.asynccontextmanager
-async def local_waste(settings: Any, addr: str) -> AsyncIterator[str]:
+async def local_waste(settings: Settings, addr: str) -> AsyncIterator[str]:
     """`addr` when given; else a read-only waste service on the settings' data, on a loopback port."""
     if addr:
         yield addr
@@ -99,9 +100,9 @@ async def local_waste(settings: Any, addr: str) -> AsyncIterator[str]:
     import svc_waste.component
 
     component = svc_waste.component.build(
-        settings, publisher=_NoPublishing(), events=InProcessEventBus(), relay=False
+        settings.mesh, settings.waste, publisher=_NoPublishing(), events=InProcessEventBus(), relay=False
     )
-    server = await component.start("127.0.0.1", 0, settings.identity_key())
+    server = await component.start("127.0.0.1", 0, settings.mesh.identity_key())
     try:
         yield f"127.0.0.1:{server.port}"
     finally:

@@ -18,7 +18,7 @@ from mesh.component import ServiceComponent
 from mesh.jobs import InProcessBroker
 from mesh.ops_http import start_ops_server
 from wastecoach import scheduler, wiring
-from wastecoach.settings import AllSettings
+from wastecoach.settings import Settings
 
 log = logging.getLogger(__name__)
 LOOPBACK = "127.0.0.1"
@@ -27,7 +27,7 @@ UP_FIRST_TICK_S = 60.0
 
 @dataclass
 class Mesh:
-    settings: AllSettings
+    settings: Settings
     vision: object | None = None  # injected in tests to share one loaded model
     # False: consumers run elsewhere (tests start `wastecoach consume` as its own process).
     run_consumers: bool = True
@@ -40,7 +40,7 @@ class Mesh:
     serve_task: asyncio.Task[None] | None = None
     scheduler: asyncio.Task[None] | None = None
     ops: asyncio.Task[None] | None = None
-    wired: AllSettings | None = None
+    wired: Settings | None = None
     url: str = ""
 
     @property
@@ -50,11 +50,11 @@ class Mesh:
 
     async def start(self, host: str = LOOPBACK, port: int = 8000) -> str:
         settings = self.settings
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        if settings.metrics_port:
+        settings.mesh.data_dir.mkdir(parents=True, exist_ok=True)
+        if settings.mesh.metrics_port:
             # Every component's metrics in one place: the same names the k8s pods expose one by one.
-            self.ops = start_ops_server(settings.metrics_port, host=LOOPBACK)
-        backends = self.backends = wiring.Backends(settings)
+            self.ops = start_ops_server(settings.mesh.metrics_port, host=LOOPBACK)
+        backends = self.backends = wiring.Backends(settings.mesh)
         producer = self.producer = await wiring.open_producer(settings)
         # The in-process queue dies with the process: re-drive what it held at start.
         waste_options = {"redrive_on_start": producer.inprocess is not None}
@@ -70,7 +70,7 @@ class Mesh:
         for component in self.components:
             running = await component.start(LOOPBACK, 0, backends.identity)
             addresses[f"{component.name}_addr"] = f"{LOOPBACK}:{running.port}"
-        self.wired = settings.model_copy(update=addresses)
+        self.wired = settings.with_mesh(**addresses)
         if self.run_consumers:
             await self.start_consumers()
         # One process: the in-memory claim is enough to publish each period once. `migrate` has just
@@ -81,13 +81,18 @@ class Mesh:
         self.scheduler = asyncio.create_task(
             scheduler.run(producer.publisher, claim, first_delay_s=UP_FIRST_TICK_S)
         )
-        app = create_app(self.wired, connect(self.wired), backends.events, backends.limiter, backends.cache)
+        wired = self.wired
+        app = create_app(
+            wired.mesh, wired.edge, connect(wired.mesh), backends.events, backends.limiter, backends.cache
+        )
         self.url = await self._serve(app, host, port)
         return self.url
 
     async def start_consumers(self) -> None:
         """Runs the queue handlers in this process (also later, when started with run_consumers=False)."""
-        self.workers = build_workers(self.wired, self.producer.publisher, self.vision)
+        self.workers = build_workers(
+            self.wired.mesh, self.wired.consumers, self.producer.publisher, self.vision
+        )
         if self.broker is not None:
             for queue, handler in self.workers.handlers.items():
                 self.broker.subscribe(queue, handler)
@@ -125,6 +130,6 @@ class Mesh:
         if self.workers is not None:
             await self.workers.close()
         for component in reversed(self.components):
-            await component.stop(self.settings.grpc_grace_s)
+            await component.stop(self.settings.mesh.grpc_grace_s)
         if self.backends is not None:
             await self.backends.close()

@@ -14,6 +14,7 @@ from typing import Any
 
 from faststream.rabbit import RabbitBroker
 
+from consumers.settings import ConsumerSettings
 from edge.ratelimit import InProcessRateLimiter, RateLimiter, RedisRateLimiter
 from mesh.cache import Cache, InProcessCache, RedisCache
 from mesh.component import ServiceComponent
@@ -21,7 +22,8 @@ from mesh.events import EventBus, InProcessEventBus, RedisEventBus
 from mesh.identity import IdentityKey
 from mesh.jobs import Handler, InProcessBroker, Publisher, RetryPolicy
 from mesh.rabbit import RabbitPublisher, declare_all, make_broker
-from wastecoach.settings import AllSettings
+from mesh.settings import MeshSettings
+from wastecoach.settings import Settings
 
 SERVICE_NAMES = ("auth", "users", "waste", "coach", "locations")
 
@@ -31,7 +33,7 @@ class Backends:
     """What every component of one process shares: one Redis client (or the in-process stand-ins),
     one cache, one event bus, one rate limiter and the mesh's identity key."""
 
-    settings: AllSettings
+    settings: MeshSettings
 
     @cached_property
     def redis(self) -> Any:
@@ -60,26 +62,28 @@ class Backends:
             await self.redis.aclose()
 
 
-def _auth(settings: AllSettings, backends: Backends, _: Publisher | None, **__: Any) -> ServiceComponent:
+# Each service gets the mesh's section and its own, no other.
+def _auth(settings: Settings, backends: Backends, _: Publisher | None, **__: Any) -> ServiceComponent:
     import svc_auth.component
 
     # Started sign-ins wait in the shared cache: any replica takes the provider's callback.
-    return svc_auth.component.build(settings, cache=backends.cache)
+    return svc_auth.component.build(settings.mesh, settings.auth, cache=backends.cache)
 
 
-def _users(settings: AllSettings, *_: Any, **__: Any) -> ServiceComponent:
+def _users(settings: Settings, *_: Any, **__: Any) -> ServiceComponent:
     import svc_users.component
 
-    return svc_users.component.build(settings)
+    return svc_users.component.build(settings.mesh)
 
 
 def _waste(
-    settings: AllSettings, backends: Backends, publisher: Publisher | None, **options: Any
+    settings: Settings, backends: Backends, publisher: Publisher | None, **options: Any
 ) -> ServiceComponent:
     import svc_waste.component
 
     return svc_waste.component.build(
-        settings,
+        settings.mesh,
+        settings.waste,
         publisher=publisher or InProcessBroker(),
         events=backends.events,
         cache=backends.cache,
@@ -87,16 +91,16 @@ def _waste(
     )
 
 
-def _coach(settings: AllSettings, *_: Any, **__: Any) -> ServiceComponent:
+def _coach(settings: Settings, *_: Any, **__: Any) -> ServiceComponent:
     import svc_coach.component
 
-    return svc_coach.component.build(settings)
+    return svc_coach.component.build(settings.coach)
 
 
-def _locations(settings: AllSettings, *_: Any, **__: Any) -> ServiceComponent:
+def _locations(settings: Settings, *_: Any, **__: Any) -> ServiceComponent:
     import svc_locations.component
 
-    return svc_locations.component.build(settings)
+    return svc_locations.component.build(settings.mesh, settings.locations)
 
 
 SERVICES: dict[str, Callable[..., ServiceComponent]] = {
@@ -109,7 +113,7 @@ SERVICES: dict[str, Callable[..., ServiceComponent]] = {
 
 
 def service(
-    name: str, settings: AllSettings, backends: Backends, publisher: Publisher | None = None, **options: Any
+    name: str, settings: Settings, backends: Backends, publisher: Publisher | None = None, **options: Any
 ) -> ServiceComponent:
     """options: what only that service takes (waste: relay, redrive_on_start)."""
     if name not in SERVICES:
@@ -117,8 +121,8 @@ def service(
     return SERVICES[name](settings, backends, publisher, **options)
 
 
-def retry_policy(settings: AllSettings) -> RetryPolicy:
-    return RetryPolicy(settings.max_attempts, settings.retry_base_delay_s)
+def retry_policy(consumers: ConsumerSettings) -> RetryPolicy:
+    return RetryPolicy(consumers.max_attempts, consumers.retry_base_delay_s)
 
 
 @dataclass
@@ -136,25 +140,27 @@ class Producer:
             await self.rabbit.stop()
 
 
-async def open_producer(settings: AllSettings, *, require_rabbit: str = "") -> Producer:
+async def open_producer(settings: Settings, *, require_rabbit: str = "") -> Producer:
     """require_rabbit: why this process cannot run on the in-process queue (exits when unset)."""
-    if settings.rabbit_url:
-        broker = make_broker(settings.rabbit_url)
+    if settings.mesh.rabbit_url:
+        broker = make_broker(settings.mesh.rabbit_url)
         await broker.start()
         await declare_all(broker)
         return Producer(RabbitPublisher(broker), rabbit=broker)
     if require_rabbit:
         raise SystemExit(require_rabbit)
-    inprocess = InProcessBroker(workers=settings.inprocess_workers, retry=retry_policy(settings))
+    consumers = settings.consumers
+    inprocess = InProcessBroker(workers=consumers.inprocess_workers, retry=retry_policy(consumers))
     return Producer(inprocess, inprocess=inprocess)
 
 
-async def open_consumer(settings: AllSettings, handlers: dict[str, Handler]) -> RabbitBroker:
+async def open_consumer(settings: Settings, handlers: dict[str, Handler]) -> RabbitBroker:
     """The handlers on RabbitMQ, each queue with its own prefetch."""
     from consumers.rabbit_runner import build_broker
 
+    consumers = settings.consumers
     broker = build_broker(
-        settings.rabbit_url, handlers, retry=retry_policy(settings), prefetch=settings.prefetch
+        settings.mesh.rabbit_url, handlers, retry=retry_policy(consumers), prefetch=consumers.prefetch
     )
     await broker.start()
     await declare_all(broker)

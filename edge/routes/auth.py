@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from edge import errors, schemas
-from edge.deps import ClientsDep, SettingsDep
+from edge.deps import ClientsDep, LimiterDep, MeshDep, SettingsDep
 from edge.errors import ApiError
 from mesh.identity import user_metadata
 from protos.wastecoach.auth.v1 import auth_pb2
@@ -49,6 +49,7 @@ async def authorize(
     provider: Provider,
     clients: ClientsDep,
     settings: SettingsDep,
+    limiter: LimiterDep,
     redirect_uri: Annotated[
         str, Query(max_length=512, description="the app's deep link to land on; must be allow-listed")
     ] = "",
@@ -66,7 +67,7 @@ async def authorize(
     # Anyone may call this without a token: limited per client address (the proxy's X-Forwarded-For
     # where uvicorn trusts it, FORWARDED_ALLOW_IPS).
     address = request.client.host if request.client else "unknown"
-    wait_s = await request.app.state.limiter.hit(f"authorize:{address}", settings.authorize_rate_per_minute)
+    wait_s = await limiter.hit(f"authorize:{address}", settings.authorize_rate_per_minute)
     if wait_s:
         raise ApiError(429, "too_many_signins", headers={"Retry-After": str(wait_s)})
     reply = await clients.auth.Authorize(
@@ -128,9 +129,9 @@ async def redeem(body: schemas.RedeemRequest, clients: ClientsDep) -> Response:
 
 
 @router.post("/dev/login", response_model=schemas.Tokens, operation_id="devLogin")
-async def dev_login(body: schemas.DevLogin, clients: ClientsDep, settings: SettingsDep) -> schemas.Tokens:
+async def dev_login(body: schemas.DevLogin, clients: ClientsDep, mesh: MeshDep) -> schemas.Tokens:
     """Development sign-in by nickname; not available in production."""
-    if settings.production:
+    if mesh.production:
         raise ApiError(404, "not_found")
     reply = await clients.auth.DevLogin(auth_pb2.DevLoginRequest(nickname=body.nickname))
     await clients.users.EnsureProfile(

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 
 import grpc
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from edge.deps import ClientsDep
 
 router = APIRouter(tags=["health"])
 
@@ -18,7 +20,7 @@ async def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz", operation_id="readyz")
-async def readyz(request: Request) -> JSONResponse:
+async def readyz(clients: ClientsDep) -> JSONResponse:
     """Ready when every service answers SERVING: the edge is useless without them."""
 
     async def check(channel: grpc.aio.Channel) -> bool:
@@ -30,7 +32,6 @@ async def readyz(request: Request) -> JSONResponse:
         except grpc.aio.AioRpcError:
             return False
 
-    clients = request.app.state.clients
     names = ("auth", "users", "waste", "coach", "locations")
     results = await asyncio.gather(*(check(c) for c in clients.channels))
     services = {name: "ok" if ok else "unavailable" for name, ok in zip(names, results, strict=True)}

@@ -14,7 +14,17 @@ from google.protobuf.message import DecodeError
 from edge import convert, errors, schemas
 from edge.auth import Identity
 from edge.clients import Clients
-from edge.deps import ClientsDep, CurrentUser, Language, SettingsDep, as_user
+from edge.deps import (
+    CacheDep,
+    ClientsDep,
+    CurrentUser,
+    DrainingDep,
+    EventsDep,
+    Language,
+    LimiterDep,
+    SettingsDep,
+    as_user,
+)
 from edge.errors import ApiError
 from edge.openapi import header
 from edge.schemas import NoNul
@@ -97,6 +107,7 @@ async def create_scan(
     user: CurrentUser,
     clients: ClientsDep,
     settings: SettingsDep,
+    limiter: LimiterDep,
     language: Language,
     image: Annotated[UploadFile | None, File(description=f"the photo ({PHOTO_NAMES})")] = None,
     image_key: Annotated[str | None, Form(max_length=255)] = None,
@@ -113,7 +124,7 @@ async def create_scan(
         ),
     ] = None,
 ) -> JSONResponse:
-    wait_s = await request.app.state.limiter.hit(f"scan:{user.user_id}", settings.scan_rate_per_minute)
+    wait_s = await limiter.hit(f"scan:{user.user_id}", settings.scan_rate_per_minute)
     if wait_s:
         raise ApiError(429, "too_many_scans", headers={"Retry-After": str(wait_s)})
     if image is None and not image_key:
@@ -192,15 +203,15 @@ async def list_scans(
 )
 async def get_scan(
     scan_id: ScanId,
-    request: Request,
     user: CurrentUser,
     clients: ClientsDep,
+    cache: CacheDep,
     if_none_match: Annotated[
         str | None,
         Header(alias="If-None-Match", description="the ETag of the last answer: 304 while unchanged"),
     ] = None,
 ) -> Response:
-    return poll_answer(await _read(request, clients, scan_id, user), if_none_match)
+    return poll_answer(await _read(cache, clients, scan_id, user), if_none_match)
 
 
 def poll_answer(scan: waste_pb2.Scan, if_none_match: str | None) -> Response:
@@ -215,8 +226,8 @@ def poll_answer(scan: waste_pb2.Scan, if_none_match: str | None) -> Response:
     return Response(convert.scan(scan).model_dump_json(), media_type="application/json", headers=headers)
 
 
-async def _read(request: Request, clients: Clients, scan_id: str, user: Identity) -> waste_pb2.Scan:
-    scan = await published(request.app.state.cache, scan_id, user.user_id)
+async def _read(cache: Cache, clients: Clients, scan_id: str, user: Identity) -> waste_pb2.Scan:
+    scan = await published(cache, scan_id, user.user_id)
     if scan is None:
         # Nothing published (a restart, an eviction): the waste service reads it and caches it again.
         scan = (
@@ -296,15 +307,17 @@ async def _next_event(incoming, draining: asyncio.Event) -> bool:
     responses={200: SSE_RESPONSE},
 )
 async def scan_events(
-    scan_id: ScanId, request: Request, user: CurrentUser, clients: ClientsDep
+    scan_id: ScanId,
+    request: Request,
+    user: CurrentUser,
+    clients: ClientsDep,
+    cache: CacheDep,
+    events: EventsDep,
+    draining: DrainingDep,
 ) -> StreamingResponse:
     """Server-sent events: one `status` event per transition (queued → processing → done|failed)."""
-    await _read(
-        request, clients, scan_id, user
-    )  # ownership, before the stream opens: a 404 is a proper HTTP error
-    events = request.app.state.events
-
-    draining: asyncio.Event = request.app.state.draining
+    # Ownership, before the stream opens: a 404 is a proper HTTP error.
+    await _read(cache, clients, scan_id, user)
     # A client resuming after a reconnect sends the last version it saw; it is not sent again.
     resume = request.headers.get("last-event-id", "")
     seen = int(resume) if resume.isdigit() and len(resume) < 19 else -1
@@ -312,7 +325,7 @@ async def scan_events(
     async def stream() -> AsyncIterator[str]:
         async with events.subscribe(f"scan:{scan_id}") as incoming:
             # Re-read after subscribing so a transition between the first read and now is not missed.
-            scan = await _read(request, clients, scan_id, user)
+            scan = await _read(cache, clients, scan_id, user)
             last = seen
             while True:
                 finished = convert.scan(scan).status in FINISHED
@@ -331,7 +344,7 @@ async def scan_events(
                 if await request.is_disconnected():
                     return
                 # The cache is written before the event is sent (svc_waste `_share`).
-                scan = await _read(request, clients, scan_id, user)
+                scan = await _read(cache, clients, scan_id, user)
 
     return StreamingResponse(
         stream(),

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
 from edge import schemas
-from edge.deps import ClientsDep, CurrentUser, as_user, revoked_key
+from edge.deps import CacheDep, ClientsDep, CurrentUser, as_user, revoked_key
 from edge.errors import ApiError
 from protos.wastecoach.auth.v1 import auth_pb2
 from protos.wastecoach.users.v1 import users_pb2
@@ -49,9 +49,9 @@ async def update_me(body: schemas.ProfilePatch, user: CurrentUser, clients: Clie
 
 @router.delete("/me", status_code=204, operation_id="deleteMe")
 async def delete_me(
-    request: Request,
     user: CurrentUser,
     clients: ClientsDep,
+    cache: CacheDep,
     confirm: Annotated[str, Query(description="must be the word DELETE: deletion is irreversible")] = "",
 ) -> Response:
     if confirm != "DELETE":
@@ -64,7 +64,7 @@ async def delete_me(
     await clients.auth.DeleteAccount(auth_pb2.DeleteAccountRequest(), metadata=metadata)
     await clients.users.DeleteProfile(users_pb2.DeleteProfileRequest(), metadata=metadata)
     # The fast path that refuses the account's still-valid access tokens (longer than their lifetime).
-    await request.app.state.cache.set(revoked_key(user.user_id), b"1", REVOKE_FOR_S)
+    await cache.set(revoked_key(user.user_id), b"1", REVOKE_FOR_S)
     return Response(status_code=204)
 
 

@@ -13,7 +13,7 @@ from importlib import resources
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from edge.deps import SettingsDep
+from edge.deps import MeshDep, SettingsDep
 from edge.errors import ApiError
 
 router = APIRouter(include_in_schema=False)
@@ -58,10 +58,10 @@ async def index(request: Request) -> Response:
 
 
 @router.get("/web/config.json")
-async def config(settings: SettingsDep) -> JSONResponse:
+async def config(mesh: MeshDep, settings: SettingsDep) -> JSONResponse:
     """What the page offers for sign-in: the dev sign-in outside production, and the providers."""
     return JSONResponse(
-        {"dev_sign_in": not settings.production, "providers": settings.web_sign_in_providers},
+        {"dev_sign_in": not mesh.production, "providers": settings.web_sign_in_providers},
         headers={"Cache-Control": "no-cache"},
     )
 

@@ -1,8 +1,13 @@
+from pathlib import Path
+
 import pytest
 
+from edge.settings import EdgeSettings
+from mesh.settings import MeshSettings
+from svc_auth.settings import AuthSettings
 from tests.auth.fake_providers import FakeProviders
 from tests.edge_stack import edge_stack
-from wastecoach.settings import AllSettings
+from wastecoach.settings import Settings
 
 APP_REDIRECT = "wastecoach://signin"
 CALLBACK = "https://api.wastecoach.test/api/v1/auth/{provider}/callback"
@@ -10,6 +15,8 @@ CALLBACK = "https://api.wastecoach.test/api/v1/auth/{provider}/callback"
 GOOGLE_ANDROID_CLIENT = "wastecoach-android.apps.googleusercontent.com"
 # Another app using the same provider login: its tokens for our users must not sign them in here.
 OTHER_APP = {"kakao": 7000001, "google": "someone-else.apps.googleusercontent.com"}
+# Every test signs in from the same address, many times a minute (the limit has its own test).
+SIGN_IN_EDGE = EdgeSettings(authorize_rate_per_minute=100_000)
 
 
 @pytest.fixture(scope="session")
@@ -20,12 +27,8 @@ def fakes():
 
 
 def provider_settings(fakes: FakeProviders) -> dict:
-    settings: dict = {
-        "oauth_redirect_uri": CALLBACK,
-        "app_redirect_allowlist": [APP_REDIRECT],
-        # Every test signs in from the same address, many times a minute (the limit has its own test).
-        "authorize_rate_per_minute": 100_000,
-    }
+    """The fields of AuthSettings that point every provider at its fake."""
+    settings: dict = {"oauth_redirect_uri": CALLBACK, "app_redirect_allowlist": [APP_REDIRECT]}
     for name, fake in fakes.all.items():
         settings.update(
             {
@@ -39,8 +42,11 @@ def provider_settings(fakes: FakeProviders) -> dict:
     return settings
 
 
+def signin_settings(data_dir: Path, auth: dict, edge: EdgeSettings = SIGN_IN_EDGE) -> Settings:
+    return Settings(mesh=MeshSettings(data_dir=data_dir), auth=AuthSettings(**auth), edge=edge)
+
+
 @pytest.fixture
 async def auth_env(data_dir, fakes, edge_backends):
-    settings = AllSettings(data_dir=data_dir, **provider_settings(fakes))
-    async with edge_stack(settings, edge_backends) as env:
+    async with edge_stack(signin_settings(data_dir, provider_settings(fakes)), edge_backends) as env:
         yield env

@@ -41,7 +41,7 @@ async def consent(
         at_provider = await browser.get(start.json()["authorize_url"])
     assert at_provider.status_code == 302, at_provider.text
     back = urlsplit(at_provider.headers["location"])
-    assert f"{back.scheme}://{back.netloc}{back.path}" == env.settings.redirect_uri_for(provider)
+    assert f"{back.scheme}://{back.netloc}{back.path}" == env.settings.auth.redirect_uri_for(provider)
     query = {k: v[0] for k, v in parse_qs(back.query).items()}
     assert query["state"] == start.json()["state"]
     return query

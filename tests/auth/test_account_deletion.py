@@ -4,6 +4,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from jose import jwt
 
+from svc_waste.settings import images_dir
 from tests.auth.conftest import APP_REDIRECT
 from tests.auth.signin import APP_VERIFIER, USERS, bearer, consent, sign_in
 from tests.waste.test_lifecycle_servicer import jpeg
@@ -45,9 +46,11 @@ async def test_deletion_leaves_nothing_of_the_user(auth_env, fakes):
     assert gone.status_code == 204
 
     assert await _rows_mentioning(env, user_id) == []
-    leftovers = [p for p in env.settings.images_dir.rglob("*") if user_id in str(p) or p.stem in scan_ids]
+    leftovers = [
+        p for p in images_dir(env.settings.mesh).rglob("*") if user_id in str(p) or p.stem in scan_ids
+    ]
     assert leftovers == []
-    assert [p.stem for p in env.settings.images_dir.rglob("*") if p.is_file()] == [other_scan]
+    assert [p.stem for p in images_dir(env.settings.mesh).rglob("*") if p.is_file()] == [other_scan]
     refresh = await env.http.post(
         "/api/v1/auth/token/refresh", json={"refresh_token": tokens["refresh_token"]}
     )

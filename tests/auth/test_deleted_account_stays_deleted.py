@@ -9,30 +9,31 @@ from jose import jwt
 from sqlalchemy import text
 
 from mesh.db import create_engine
+from mesh.settings import MeshSettings
 from mesh.tombstone import DELETED_DETAIL
 from tests.auth.signin import bearer
 from tests.conftest import create_pg_database, drop_pg_database
 from tests.faults.conftest import closed_port
 from tests.waste.test_lifecycle_servicer import jpeg
 from wastecoach.runner import Mesh
-from wastecoach.settings import AllSettings
+from wastecoach.settings import Settings
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
 async def up_settings(request, tmp_path):
     """`wastecoach up` on its embedded SQLite files, or on a fresh PostgreSQL database."""
     if request.param == "sqlite":
-        yield AllSettings(data_dir=tmp_path / "data", log_json=False)
+        yield Settings(mesh=MeshSettings(data_dir=tmp_path / "data", log_json=False))
         return
     name, url = await create_pg_database("wc_deleted")
-    yield AllSettings(data_dir=tmp_path / "data", log_json=False, database_url=url)
+    yield Settings(mesh=MeshSettings(data_dir=tmp_path / "data", log_json=False, database_url=url))
     await drop_pg_database(name)
 
 
-async def _rows_of(settings: AllSettings, user_id: str) -> dict[str, int]:
+async def _rows_of(settings: Settings, user_id: str) -> dict[str, int]:
     counts = {}
     for service, table in (("users", "user_profiles"), ("waste", "scans"), ("auth", "auth_accounts")):
-        engine = create_engine(settings.database_url_for(service))
+        engine = create_engine(settings.mesh.database_url_for(service))
         try:
             async with engine.connect() as connection:
                 counts[table] = (
@@ -46,7 +47,7 @@ async def _rows_of(settings: AllSettings, user_id: str) -> dict[str, int]:
 
 
 @asynccontextmanager
-async def _up(settings: AllSettings):
+async def _up(settings: Settings):
     mesh = Mesh(settings, run_consumers=False)
     await mesh.start(port=0)
     try:
@@ -56,7 +57,7 @@ async def _up(settings: AllSettings):
         await mesh.stop()
 
 
-async def _signed_up_and_deleted(settings: AllSettings) -> tuple[dict[str, str], str]:
+async def _signed_up_and_deleted(settings: Settings) -> tuple[dict[str, str], str]:
     async with _up(settings) as http:
         tokens = (await http.post("/api/v1/auth/dev/login", json={"nickname": "gone"})).json()
         headers = bearer(tokens)
@@ -87,7 +88,7 @@ async def test_a_deleted_account_stays_deleted_after_a_restart(up_settings):
 
 async def test_a_cache_outage_does_not_let_a_deleted_account_back_in(up_settings):
     # Redis unreachable: the edge's marker of the deletion is never written, and cannot be read.
-    settings = up_settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{closed_port()}/0"})
+    settings = up_settings.with_mesh(redis_url=f"redis://127.0.0.1:{closed_port()}/0")
     headers, user_id = await _signed_up_and_deleted(settings)
     async with _up(settings) as http:
         # Routes that only read are refused too: the users service's tombstone decides.

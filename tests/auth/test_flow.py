@@ -84,6 +84,7 @@ def test_token_info_names_the_app_and_the_user():
 
 
 def test_sdk_audience_settings(monkeypatch):
+    from mesh.settings import read_env
     from svc_auth.settings import AuthSettings
 
     plain = AuthSettings(google_client_id="web.apps")
@@ -93,12 +94,13 @@ def test_sdk_audience_settings(monkeypatch):
     monkeypatch.setenv("WASTECOACH_KAKAO_APP_ID", "")
     monkeypatch.setenv("WASTECOACH_GOOGLE_SDK_CLIENT_IDS", '["android.apps", "ios.apps"]')
     monkeypatch.setenv("WASTECOACH_NAVER_ACCEPT_SDK_TOKENS", "true")
-    env = AuthSettings(google_client_id="web.apps")
+    monkeypatch.setenv("WASTECOACH_GOOGLE_CLIENT_ID", "web.apps")
+    env = read_env(AuthSettings)
     assert env.kakao_app_id is None and env.sdk_audience("kakao") == frozenset()
     assert env.sdk_audience("google") == {"web.apps", "android.apps", "ios.apps"}
     assert env.accepts_unchecked_sdk_tokens("naver") and not env.accepts_unchecked_sdk_tokens("kakao")
     monkeypatch.setenv("WASTECOACH_KAKAO_APP_ID", "1001234")
-    assert AuthSettings().sdk_audience("kakao") == {"1001234"}
+    assert read_env(AuthSettings).sdk_audience("kakao") == {"1001234"}
 
 
 def test_app_redirects_match_exactly():

@@ -25,7 +25,7 @@ async def _login(env, nickname: str) -> dict:
 
 
 async def test_rotation_keeps_old_tokens_valid_and_prunes_later(auth_env):
-    engine = create_engine(auth_env.settings.database_url_for("auth"))
+    engine = create_engine(auth_env.settings.mesh.database_url_for("auth"))
     repo = AuthRepo(session_factory(engine))
     try:
         before = await _login(auth_env, "early")
@@ -64,7 +64,7 @@ def test_published_keys_drop_retired_ones_after_the_access_ttl():
 
 
 async def test_rotate_keys_command(data_dir, monkeypatch):
-    component = build(AuthSettings(data_dir=data_dir))
+    component = build(MeshSettings(data_dir=data_dir), AuthSettings())
     await component.migrate()
     await component.startup()
     await component.shutdown()

@@ -5,10 +5,9 @@ import socket
 
 import pytest
 
-from tests.auth.conftest import provider_settings
+from tests.auth.conftest import provider_settings, signin_settings
 from tests.auth.signin import USERS, consent
 from tests.edge_stack import edge_stack
-from wastecoach.settings import AllSettings
 
 PROBLEM = "application/problem+json"
 
@@ -34,7 +33,7 @@ async def unreachable_env(data_dir, fakes, edge_backends):
         **{f"{name}_base_url": _dead_base_url(name) for name in ("kakao", "google")},
         "provider_timeout_s": 2,
     }
-    async with edge_stack(AllSettings(data_dir=data_dir, **settings), edge_backends) as env:
+    async with edge_stack(signin_settings(data_dir, settings), edge_backends) as env:
         yield env
 
 

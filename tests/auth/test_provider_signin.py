@@ -7,12 +7,18 @@ import httpx
 import pytest
 from jose import jwt
 
+from edge.settings import EdgeSettings
 from svc_auth import domain
 from svc_auth.providers import ProviderRefused
-from tests.auth.conftest import APP_REDIRECT, GOOGLE_ANDROID_CLIENT, OTHER_APP, provider_settings
+from tests.auth.conftest import (
+    APP_REDIRECT,
+    GOOGLE_ANDROID_CLIENT,
+    OTHER_APP,
+    provider_settings,
+    signin_settings,
+)
 from tests.auth.signin import APP_CHALLENGE, APP_VERIFIER, USERS, bearer, consent, sign_in
 from tests.edge_stack import edge_stack
-from wastecoach.settings import AllSettings
 
 PROBLEM = "application/problem+json"
 PROVIDERS = ["kakao", "naver", "google"]
@@ -64,7 +70,7 @@ async def test_client_authentication_and_pkce_as_each_provider_wants(auth_env, f
     else:
         assert authorize["code_challenge_method"] == "S256" and len(authorize["code_challenge"]) == 43
         assert 43 <= len(token["code_verifier"]) <= 128
-        assert token["redirect_uri"] == auth_env.settings.redirect_uri_for(provider)
+        assert token["redirect_uri"] == auth_env.settings.auth.redirect_uri_for(provider)
     if provider == "google":
         assert set(authorize["scope"].split()) == {"openid", "email", "profile"}
 
@@ -109,7 +115,7 @@ async def test_state_mismatch_replay_and_other_provider_are_refused(auth_env, fa
 
 
 async def test_expired_state_is_refused(data_dir, fakes):
-    settings = AllSettings(data_dir=data_dir, oauth_state_ttl_s=0, **provider_settings(fakes))
+    settings = signin_settings(data_dir, {**provider_settings(fakes), "oauth_state_ttl_s": 0})
     async with edge_stack(settings) as env:
         query = await consent(env, fakes, "google", USERS["google"])
         _assert_problem(await env.http.get("/api/v1/auth/google/callback", params=query), 401)
@@ -178,7 +184,7 @@ async def test_a_deep_link_sign_in_needs_an_s256_challenge(auth_env, pkce):
 
 
 async def test_starting_sign_ins_is_limited_per_client_address(data_dir, fakes, edge_backends):
-    settings = AllSettings(data_dir=data_dir, **{**provider_settings(fakes), "authorize_rate_per_minute": 3})
+    settings = signin_settings(data_dir, provider_settings(fakes), EdgeSettings(authorize_rate_per_minute=3))
     async with edge_stack(settings, edge_backends) as env:
         app = env.http._transport.app
 
@@ -201,7 +207,7 @@ async def test_starting_sign_ins_is_limited_per_client_address(data_dir, fakes, 
 
 
 async def test_expired_one_time_code_is_refused(data_dir, fakes):
-    settings = AllSettings(data_dir=data_dir, one_time_code_ttl_s=0, **provider_settings(fakes))
+    settings = signin_settings(data_dir, {**provider_settings(fakes), "one_time_code_ttl_s": 0})
     async with edge_stack(settings) as env:
         query = await consent(env, fakes, "google", USERS["google"], redirect_uri=APP_REDIRECT)
         reply = await env.http.get("/api/v1/auth/google/callback", params=query)
@@ -221,7 +227,7 @@ async def test_redirect_not_on_the_allow_list_is_refused(auth_env, redirect):
 
 async def test_unknown_and_unconfigured_providers(data_dir, fakes):
     only_google = {k: v for k, v in provider_settings(fakes).items() if not k.startswith(("kakao", "naver"))}
-    async with edge_stack(AllSettings(data_dir=data_dir, **only_google)) as env:
+    async with edge_stack(signin_settings(data_dir, only_google)) as env:
         reply = await env.http.get("/api/v1/auth/kakao/authorize")
         _assert_problem(reply, 409)
         assert reply.json()["detail"] == "provider not configured: kakao"
@@ -298,7 +304,7 @@ async def test_sdk_token_introspected_for_another_user_is_refused(fakes, monkeyp
 
 async def test_sdk_sign_in_without_our_app_id_is_not_configured(data_dir, fakes):
     settings = {**provider_settings(fakes), "kakao_app_id": None}
-    async with edge_stack(AllSettings(data_dir=data_dir, **settings)) as env:
+    async with edge_stack(signin_settings(data_dir, settings)) as env:
         token = fakes.kakao.issue_token(USERS["kakao"])
         reply = await env.http.post("/api/v1/auth/kakao/token", json={"access_token": token})
         _assert_problem(reply, 409)
@@ -316,8 +322,8 @@ async def test_naver_sdk_tokens_are_refused_unless_opted_in(auth_env, fakes, tmp
     assert await _accounts(auth_env) == []
     assert (await sign_in(auth_env, fakes, "naver")).status_code == 200  # the code flow remains
 
-    settings = AllSettings(
-        data_dir=tmp_path / "opted-in", naver_accept_sdk_tokens=True, **provider_settings(fakes)
+    settings = signin_settings(
+        tmp_path / "opted-in", {**provider_settings(fakes), "naver_accept_sdk_tokens": True}
     )
     async with edge_stack(settings) as env:
         accepted = await env.http.post("/api/v1/auth/naver/token", json={"access_token": token})

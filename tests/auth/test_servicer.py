@@ -1,6 +1,7 @@
 import grpc
 import pytest
 
+from mesh.settings import MeshSettings
 from protos.wastecoach.auth.v1 import auth_pb2 as pb
 from protos.wastecoach.auth.v1 import auth_pb2_grpc
 from svc_auth.component import build
@@ -10,7 +11,7 @@ from tests.support import running, user
 
 @pytest.fixture
 async def stub(data_dir):
-    async with running(build(AuthSettings(data_dir=data_dir))) as channel:
+    async with running(build(MeshSettings(data_dir=data_dir), AuthSettings())) as channel:
         yield auth_pb2_grpc.AuthServiceStub(channel)
 
 
@@ -43,7 +44,7 @@ async def test_logout_revokes(stub):
 
 
 async def test_dev_login_refused_in_production(data_dir):
-    async with running(build(AuthSettings(data_dir=data_dir, env="production"))) as channel:
+    async with running(build(MeshSettings(data_dir=data_dir, env="production"), AuthSettings())) as channel:
         with pytest.raises(grpc.aio.AioRpcError) as err:
             await auth_pb2_grpc.AuthServiceStub(channel).DevLogin(pb.DevLoginRequest(nickname="x"))
     assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
@@ -76,13 +77,12 @@ async def test_sign_in_rpcs_refuse_what_they_cannot_vouch_for(stub):
 
 async def test_sdk_tokens_need_a_configured_audience(data_dir):
     settings = AuthSettings(
-        data_dir=data_dir,
         kakao_client_id="k",
         kakao_client_secret="s",
         naver_client_id="n",
         naver_client_secret="s",
     )
-    async with running(build(settings)) as channel:
+    async with running(build(MeshSettings(data_dir=data_dir), settings)) as channel:
         stub = auth_pb2_grpc.AuthServiceStub(channel)
         for provider in ("kakao", "naver"):
             with pytest.raises(grpc.aio.AioRpcError) as err:
@@ -94,8 +94,8 @@ async def test_sdk_tokens_need_a_configured_audience(data_dir):
 
 
 async def test_callback_needs_a_state_it_issued(data_dir):
-    settings = AuthSettings(data_dir=data_dir, naver_client_id="n", naver_client_secret="s")
-    async with running(build(settings)) as channel:
+    settings = AuthSettings(naver_client_id="n", naver_client_secret="s")
+    async with running(build(MeshSettings(data_dir=data_dir), settings)) as channel:
         naver = auth_pb2_grpc.AuthServiceStub(channel)
         start = await naver.Authorize(pb.AuthorizeRequest(provider="naver"))
         assert start.authorize_url.startswith("https://nid.naver.com/oauth2.0/authorize?")

@@ -39,9 +39,8 @@ def fake() -> Iterator[FakeChat]:
 
 
 @pytest.fixture(scope="module")
-async def stub(fake, tmp_path_factory) -> AsyncIterator[coach_pb2_grpc.CoachServiceStub]:
+async def stub(fake) -> AsyncIterator[coach_pb2_grpc.CoachServiceStub]:
     settings = CoachSettings(
-        data_dir=tmp_path_factory.mktemp("coach-llm"),
         coach_openai_api_key="test-key",
         coach_openai_base_url=fake.base_url,
         coach_openai_model="gpt-4o-mini",
@@ -134,12 +133,11 @@ def test_grounding_check(kb, item_id, answer, ok):
     assert (grounding.check(answer, kb, g) == []) is ok, grounding.check(answer, kb, g)
 
 
-async def test_the_overall_budget_cuts_retries_short_of_the_callers_deadline(fake, kb, tmp_path):
+async def test_the_overall_budget_cuts_retries_short_of_the_callers_deadline(fake, kb):
     from svc_coach.llm import LlmWriter
 
     # Three tries of 2 s would outlast the budget: the budget, not the tries, bounds the wait.
     settings = CoachSettings(
-        data_dir=tmp_path,
         coach_openai_api_key="test-key",
         coach_openai_base_url=fake.base_url,
         llm_timeout_s=2.0,

@@ -7,17 +7,17 @@ from collections.abc import AsyncIterator
 import grpc
 import pytest
 
-from mesh.settings import MeshSettings
 from protos.wastecoach.coach.v1 import coach_pb2 as pb
 from protos.wastecoach.coach.v1 import coach_pb2_grpc
 from protos.wastecoach.common.v1 import common_pb2
 from svc_coach.component import SERVICE_NAME, build
+from svc_coach.settings import CoachSettings
 from tests.support import TEST_KEY, signed_channel
 
 
 @pytest.fixture(scope="module")
-async def stub(tmp_path_factory) -> AsyncIterator[coach_pb2_grpc.CoachServiceStub]:
-    comp = build(MeshSettings(data_dir=tmp_path_factory.mktemp("coach-svc")))
+async def stub() -> AsyncIterator[coach_pb2_grpc.CoachServiceStub]:
+    comp = build(CoachSettings())
     server = await comp.start("127.0.0.1", 0, TEST_KEY)
     channel = signed_channel(f"127.0.0.1:{server.port}")
     try:

@@ -12,12 +12,14 @@ from pathlib import Path
 
 import httpx
 
+from edge.settings import EdgeSettings
+from mesh.settings import MeshSettings
 from tests.conftest import REPO
 from tests.mesh.conftest import photo, wait_finished
 from tests.waste.test_answers_servicer import asking_result
 from tests.waste.test_lifecycle_servicer import jpeg
 from wastecoach.runner import Mesh
-from wastecoach.settings import AllSettings
+from wastecoach.settings import Settings
 
 PROBLEM = "application/problem+json"
 MAPO = {"lat": "37.5663", "lon": "126.9019"}
@@ -171,7 +173,11 @@ async def _scan(http: httpx.AsyncClient, headers: dict[str, str], image: Path) -
 
 
 async def test_a_real_photo_asks_the_answer_decides_and_the_label_is_exported(tmp_path):
-    mesh = Mesh(AllSettings(data_dir=tmp_path / "data", log_json=False, scan_rate_per_minute=1000))
+    settings = Settings(
+        mesh=MeshSettings(data_dir=tmp_path / "data", log_json=False),
+        edge=EdgeSettings(scan_rate_per_minute=1000),
+    )
+    mesh = Mesh(settings)
     await mesh.start(port=0)
     try:
         async with httpx.AsyncClient(base_url=mesh.url, timeout=30) as http:
@@ -224,7 +230,7 @@ async def test_a_real_photo_asks_the_answer_decides_and_the_label_is_exported(tm
             }
 
         # A running service answers only callers signed with its mesh key (here: its data dir's).
-        out = await _export(tmp_path / "export", mesh.wired.waste_addr, mesh.settings.data_dir)
+        out = await _export(tmp_path / "export", mesh.wired.mesh.waste_addr, mesh.settings.mesh.data_dir)
         assert "wrote 2 example(s)" in out and "1 with their photo, 1 with no image any more" in out
         lines = (tmp_path / "export" / "labels.jsonl").read_text().splitlines()
         labels = {row["scan_id"]: row for row in map(json.loads, lines)}

@@ -79,7 +79,7 @@ async def _install_key(env, key) -> None:
     from mesh.db import create_engine, session_factory
     from svc_auth.repo import AuthRepo
 
-    engine = create_engine(env.settings.database_url_for("auth"))
+    engine = create_engine(env.settings.mesh.database_url_for("auth"))
     await AuthRepo(session_factory(engine)).add_key(key)
     await engine.dispose()
 

@@ -7,6 +7,8 @@ import json
 
 from PIL import Image
 
+from svc_waste.settings import images_dir
+
 PROBLEM = "application/problem+json"
 NUL = "a\x00b"
 
@@ -52,7 +54,7 @@ async def test_a_hint_with_nul_is_refused_and_leaves_no_image(edge_env):
     headers = await edge_env.login("nul-hinter")
     reply = await edge_env.http.post("/api/v1/scans", headers=headers, files=_photo(), data={"hint": NUL})
     assert _problem(reply)["errors"][0]["loc"] == ["body", "hint"]
-    assert not list((edge_env.settings.images_dir / "scans" / edge_env.user_id(headers)).glob("*"))
+    assert not list((images_dir(edge_env.settings.mesh) / "scans" / edge_env.user_id(headers)).glob("*"))
     assert (await edge_env.http.get("/api/v1/scans", headers=headers)).json()["items"] == []
 
 
@@ -115,5 +117,5 @@ async def test_an_idempotency_key_reused_with_another_hint_is_422(edge_env):
     _problem(await edge_env.http.post("/api/v1/scans", headers=headers, files=_photo(), data={"hint": "캔"}))
     _problem(await edge_env.http.post("/api/v1/scans", headers=headers, files=_photo()))
     # Only the images of accepted scans are kept.
-    user_images = edge_env.settings.images_dir / "scans" / edge_env.user_id(headers)
+    user_images = images_dir(edge_env.settings.mesh) / "scans" / edge_env.user_id(headers)
     assert [p.stem for p in user_images.glob("*.jpg")] == [first.json()["scan_id"]]

@@ -12,6 +12,7 @@ from edge.app import create_app
 from edge.clients import connect
 from edge.settings import EdgeSettings
 from mesh.events import InProcessEventBus
+from mesh.settings import MeshSettings
 from tests.waste.test_lifecycle_servicer import jpeg
 
 PROBLEM = "application/problem+json"
@@ -88,8 +89,8 @@ async def test_public_and_photo_routes_keep_their_bodies(edge_env):
 async def test_the_photo_route_follows_the_configured_upload_limit(tmp_path):
     """One limit: the gate's photo budget is the configured upload size plus the form's framing, so
     a smaller WASTECOACH_MAX_UPLOAD_BYTES is refused at the door, unread."""
-    settings = EdgeSettings(data_dir=tmp_path, max_upload_bytes=1 * MiB)
-    app = create_app(settings, connect(settings), InProcessEventBus())
+    mesh = MeshSettings(data_dir=tmp_path)
+    app = create_app(mesh, EdgeSettings(max_upload_bytes=1 * MiB), connect(mesh), InProcessEventBus())
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://edge") as http:
         for declared, status in ((2 * MiB, 413), (1 * MiB + 1024, 401)):
             body = Body(b"x" * 65536, 1)

@@ -6,6 +6,7 @@ import pytest
 from mesh.grpc_channel import make_channel
 from mesh.identity import user_metadata
 from protos.wastecoach.waste.v1 import waste_pb2, waste_pb2_grpc
+from svc_waste.settings import images_dir
 from tests.waste.test_lifecycle_servicer import jpeg
 
 PROBLEM = "application/problem+json"
@@ -79,7 +80,9 @@ async def test_someone_elses_image_key_cannot_be_scanned(two_users):
 
 async def test_images_are_served_to_workers_only(two_users):
     env, alice, _, scan_id = two_users
-    async with make_channel(env.settings.waste_addr, identity=env.settings.identity_key()) as channel:
+    async with make_channel(
+        env.settings.mesh.waste_addr, identity=env.settings.mesh.identity_key()
+    ) as channel:
         with pytest.raises(grpc.aio.AioRpcError) as err:
             await waste_pb2_grpc.WasteServiceStub(channel).GetScanImage(
                 waste_pb2.GetScanImageRequest(scan_id=scan_id), metadata=user_metadata(env.user_id(alice))
@@ -94,5 +97,5 @@ async def test_deleting_an_account_touches_no_one_else(two_users):
     assert gone.status_code == 204
     assert (await env.http.get(f"/api/v1/scans/{scan_id}", headers=alice)).status_code == 200
     assert (await env.http.get("/api/v1/users/me/stats", headers=alice)).json()["total_scans"] == 1
-    images = [p for p in env.settings.images_dir.rglob("*") if p.is_file()]
+    images = [p for p in images_dir(env.settings.mesh).rglob("*") if p.is_file()]
     assert [p.name for p in images] == [f"{scan_id}.jpg"]

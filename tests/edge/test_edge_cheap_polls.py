@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from edge.context import edge_of
 from tests.waste.test_lifecycle_servicer import jpeg
 
 
@@ -26,7 +27,7 @@ class CountingWaste:
 
 @pytest.fixture
 def waste_reads(edge_env) -> CountingWaste:
-    clients = edge_env.app.state.clients
+    clients = edge_of(edge_env.app).clients
     counting = CountingWaste(clients.waste)
     clients.waste = counting
     yield counting

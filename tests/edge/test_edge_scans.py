@@ -1,5 +1,6 @@
 """Scans through REST: accepted, private, validated, conditional GETs, idempotency, rate limits."""
 
+from svc_waste.settings import images_dir
 from tests.waste.test_lifecycle_servicer import jpeg
 
 PROBLEM = "application/problem+json"
@@ -111,7 +112,7 @@ async def test_profile_patch_and_confirmed_deletion(edge_env):
         after = await edge_env.http.request(method, path, headers=headers)
         assert after.status_code == 401 and after.json()["detail"] == "this account was deleted"
     assert (await _submit(edge_env, headers)).status_code == 401
-    assert not any(scan_id in p.name for p in edge_env.settings.images_dir.rglob("*"))
+    assert not any(scan_id in p.name for p in images_dir(edge_env.settings.mesh).rglob("*"))
 
 
 async def test_a_resumed_stream_does_not_repeat_what_the_client_saw(edge_env):

@@ -5,6 +5,7 @@ Served by the real EdgeServer (uvicorn's proxy-headers handling lives in the ser
 
 import asyncio
 import socket
+from pathlib import Path
 
 import httpx
 import pytest
@@ -14,6 +15,7 @@ from edge.clients import connect
 from edge.serving import EdgeServer
 from edge.settings import EdgeSettings
 from mesh.events import InProcessEventBus
+from mesh.settings import MeshSettings, read_env
 
 PHONE = "203.0.113.7"
 
@@ -27,9 +29,10 @@ class RecordingLimiter:
         return 60  # refused: the route stops here, before any gRPC call
 
 
-async def _limited_keys(settings: EdgeSettings) -> list[str]:
+async def _limited_keys(data_dir: Path, settings: EdgeSettings) -> list[str]:
     limiter = RecordingLimiter()
-    app = create_app(settings, connect(settings), InProcessEventBus(), limiter)
+    mesh = MeshSettings(data_dir=data_dir)
+    app = create_app(mesh, settings, connect(mesh), InProcessEventBus(), limiter)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.bind(("127.0.0.1", 0))
     server = EdgeServer(app, lifespan="on")
@@ -54,15 +57,14 @@ async def _limited_keys(settings: EdgeSettings) -> list[str]:
 async def test_the_limit_keys_on_the_forwarded_client_when_the_proxy_is_trusted(tmp_path, monkeypatch):
     # As the chart sets it: the ConfigMap's variable, here naming the peer the test connects from.
     monkeypatch.setenv("WASTECOACH_FORWARDED_ALLOW_IPS", "127.0.0.0/8")
-    settings = EdgeSettings(data_dir=tmp_path)
-    assert await _limited_keys(settings) == [f"authorize:{PHONE}"]
+    assert await _limited_keys(tmp_path, read_env(EdgeSettings)) == [f"authorize:{PHONE}"]
 
 
 @pytest.mark.parametrize("trusted", ["10.0.0.0/8", "192.0.2.1"])
 async def test_the_header_is_ignored_from_an_untrusted_peer(tmp_path, trusted):
     # A client on the internet could otherwise claim any address and never hit the limit.
-    settings = EdgeSettings(data_dir=tmp_path, forwarded_allow_ips=trusted)
-    assert await _limited_keys(settings) == ["authorize:127.0.0.1"]
+    settings = EdgeSettings(forwarded_allow_ips=trusted)
+    assert await _limited_keys(tmp_path, settings) == ["authorize:127.0.0.1"]
 
 
 def test_loopback_only_by_default():

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from tests.pipeline.conftest import stack_settings  # noqa: F401  (the real-stack fixture)
 from wastecoach.runner import Mesh
-from wastecoach.settings import AllSettings
+from wastecoach.settings import Settings
 
 
 @contextmanager
-def mesh_in_thread(settings: AllSettings, **kwargs) -> Iterator[Mesh]:
+def mesh_in_thread(settings: Settings, **kwargs) -> Iterator[Mesh]:
     """A Mesh on its own event loop in a thread, for synchronous clients (schemathesis uses requests)."""
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, name="mesh-loop", daemon=True)

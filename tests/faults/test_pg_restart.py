@@ -29,7 +29,7 @@ class SlowVision:
 async def test_postgres_restart_under_load_loses_no_accepted_scan(stack_settings):
     from consumers.wiring import build_vision
 
-    mesh = Mesh(stack_settings, vision=SlowVision(build_vision(stack_settings)))
+    mesh = Mesh(stack_settings, vision=SlowVision(build_vision(stack_settings.consumers)))
     await mesh.start(port=0)
     statuses: list[int] = []
     accepted: list[str] = []

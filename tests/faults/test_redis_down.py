@@ -7,6 +7,7 @@ import json
 
 import httpx
 
+from edge.settings import EdgeSettings
 from tests.faults.conftest import closed_port, verdict
 from tests.mesh.conftest import photo
 from tests.pipeline.conftest import eventually, login, start_mesh
@@ -16,8 +17,8 @@ SCANS = 4
 
 async def test_redis_down_degrades_without_5xx(stack_settings):
     # Nothing listens there: every cache read/write, rate-limit hit and event publish fails fast.
-    settings = stack_settings.model_copy(
-        update={"redis_url": f"redis://127.0.0.1:{closed_port()}/0", "scan_rate_per_minute": 2}
+    settings = stack_settings.with_mesh(redis_url=f"redis://127.0.0.1:{closed_port()}/0").model_copy(
+        update={"edge": EdgeSettings(scan_rate_per_minute=2)}
     )
     mesh = await start_mesh(settings)
     statuses: list[int] = []

@@ -24,9 +24,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from edge.settings import EdgeSettings
+from mesh.settings import MeshSettings
 from tests.faults.conftest import mesh_in_thread, verdict
 from tests.mesh.conftest import photo
-from wastecoach.settings import AllSettings
+from wastecoach.settings import Settings
 
 CHECKS = [
     not_a_server_error,
@@ -114,7 +116,10 @@ def _describe(exc: BaseException) -> str:
 
 
 def test_openapi_contract_holds_for_every_operation(tmp_path):
-    settings = AllSettings(data_dir=tmp_path / "data", log_json=False, scan_rate_per_minute=100_000)
+    settings = Settings(
+        mesh=MeshSettings(data_dir=tmp_path / "data", log_json=False),
+        edge=EdgeSettings(scan_rate_per_minute=100_000),
+    )
     started = time.perf_counter()
     with mesh_in_thread(settings) as mesh:
         headers = _login(mesh.url, "schemathesis")

@@ -12,11 +12,14 @@ import time
 
 import httpx
 
+from consumers.settings import ConsumerSettings
 from consumers.wiring import build_vision
+from edge.settings import EdgeSettings
+from mesh.settings import MeshSettings
 from tests.faults.conftest import mesh_in_thread, now, p99, verdict
 from tests.mesh.conftest import photo
 from tests.vision.fake_openai import FakeOpenAI
-from wastecoach.settings import AllSettings
+from wastecoach.settings import Settings
 
 # Scans stuck in the provider at the same time, one in-process worker each; also the size of
 # the loop's default thread pool on 2 CPUs, so a cloud call parked in a thread would fill it.
@@ -51,21 +54,22 @@ def test_slow_vision_times_out_to_on_device_without_starving_the_edge(tmp_path):
     started = now()
     statuses: list[int] = []
     with FakeOpenAI(slow_s=HANG_S) as cloud:
-        settings = AllSettings(
-            data_dir=tmp_path / "data",
-            log_json=False,
-            scan_rate_per_minute=10_000,
+        consumers = ConsumerSettings(
             inprocess_workers=STALLED,
             vision_openai_api_key=cloud.api_key,
             vision_openai_base_url=cloud.base_url,
             vision_timeout_s=TIMEOUT_S,
             vision_mode="cloud_first",  # every scan goes to the (slow) cloud, whatever the photo
         )
+        # The coach has no LLM key (coaching from the KB), so every request the fake sees is a
+        # vision one. A slow LLM is a scenario of its own.
+        settings = Settings(
+            mesh=MeshSettings(data_dir=tmp_path / "data", log_json=False),
+            edge=EdgeSettings(scan_rate_per_minute=10_000),
+            consumers=consumers,
+        )
         # The production wiring, built here to keep a handle on the provider and its breaker.
-        vision = build_vision(settings)
-        # The coach's LLM reads the same key: the mesh runs without it (coaching from the KB), so
-        # every request the fake sees is a vision one. A slow LLM is a scenario of its own.
-        settings = settings.model_copy(update={"vision_openai_api_key": None, "vision_openai_base_url": None})
+        vision = build_vision(consumers)
         provider = vision.primary
         assert provider is not None and provider.timeout_s == TIMEOUT_S
         tries = provider.max_retries + 1  # the SDK retries a timed-out request

@@ -4,10 +4,12 @@ does, from one number set in terraform and in the chart, which must agree."""
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 from typing import Any
 
 from fastapi import FastAPI
 
+from edge.context import attach
 from edge.serving import EdgeServer
 from edge.settings import EdgeSettings
 
@@ -34,7 +36,8 @@ def test_the_edge_keeps_idle_connections_longer_than_the_load_balancer(
     assert keep_alive > idle
 
     app = FastAPI()
-    app.state.settings = EdgeSettings(http_keepalive_s=keep_alive)
+    # EdgeServer reads only the settings and the draining flag of what the edge was built with.
+    attach(app, SimpleNamespace(settings=EdgeSettings(http_keepalive_s=keep_alive), draining=None))
     assert EdgeServer(app).config.timeout_keep_alive == keep_alive
     # Without the chart (make up, compose) the default outlasts the balancer too.
     assert EdgeSettings().http_keepalive_s > idle

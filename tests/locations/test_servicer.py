@@ -35,9 +35,9 @@ def database_url(request: pytest.FixtureRequest) -> str | None:
 async def stub(
     tmp_path_factory: pytest.TempPathFactory, database_url: str | None
 ) -> AsyncIterator[locations_pb2_grpc.LocationsServiceStub]:
-    # Plain MeshSettings, as the shared runner passes them; the data folder beside the checkout is found.
+    # The default LocationsSettings: the data folder beside the checkout is found.
     settings = MeshSettings(data_dir=tmp_path_factory.mktemp("svc"), env="test", database_url=database_url)
-    comp = build(settings)
+    comp = build(settings, LocationsSettings())
     await comp.migrate()
     server = await comp.start("127.0.0.1", 0, TEST_KEY)
     channel = signed_channel(f"127.0.0.1:{server.port}")
@@ -115,8 +115,9 @@ async def test_invalid_input(stub, request_: pb.FindNearbyRequest) -> None:
 
 async def test_demo_set_without_data_only_outside_production(tmp_path: Path) -> None:
     for env, expected in (("development", 5), ("production", 0)):
-        settings = LocationsSettings(data_dir=tmp_path / env, env=env, locations_data_dir=None)
-        comp = build(settings)
+        comp = build(
+            MeshSettings(data_dir=tmp_path / env, env=env), LocationsSettings(locations_data_dir=None)
+        )
         await comp.migrate()
         server = await comp.start("127.0.0.1", 0, TEST_KEY)
         try:

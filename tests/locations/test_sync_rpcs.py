@@ -6,6 +6,7 @@ import grpc
 import pytest
 
 from mesh.identity import system_metadata
+from mesh.settings import MeshSettings
 from protos.wastecoach.locations.v1 import locations_pb2 as pb
 from protos.wastecoach.locations.v1 import locations_pb2_grpc
 from svc_locations.component import build
@@ -16,13 +17,11 @@ from tests.support import running, user
 async def test_kakao_sync_caches_places_that_nearby_search_then_finds(tmp_path, fake_kakao):
     fake_kakao.add_place("9001", "중구 폐건전지 수거함", 37.5665, 126.9780)
     settings = LocationsSettings(
-        data_dir=tmp_path,
-        env="test",
         locations_data_dir=None,
         kakao_rest_api_key="test-rest-key",
         kakao_local_base_url=fake_kakao.base_url,
     )
-    async with running(build(settings)) as channel:
+    async with running(build(MeshSettings(data_dir=tmp_path, env="test"), settings)) as channel:
         stub = locations_pb2_grpc.LocationsServiceStub(channel)
         request = pb.SyncKakaoPlacesRequest(
             query="폐건전지", lat=37.5663, lon=126.9779, radius_m=1000, category="battery"
@@ -45,8 +44,8 @@ async def test_kakao_sync_caches_places_that_nearby_search_then_finds(tmp_path, 
 
 
 async def test_sync_without_a_key_is_a_clear_precondition_error(tmp_path):
-    settings = LocationsSettings(data_dir=tmp_path, env="test", locations_data_dir=None)
-    async with running(build(settings)) as channel:
+    settings = LocationsSettings(locations_data_dir=None)
+    async with running(build(MeshSettings(data_dir=tmp_path, env="test"), settings)) as channel:
         stub = locations_pb2_grpc.LocationsServiceStub(channel)
         for call, request in (
             (stub.SyncKakaoPlaces, pb.SyncKakaoPlacesRequest(query="x", lat=37.5, lon=127.0, radius_m=100)),
@@ -58,8 +57,8 @@ async def test_sync_without_a_key_is_a_clear_precondition_error(tmp_path):
 
 
 async def test_refresh_reimports_the_open_data_idempotently(tmp_path, data_folder):
-    settings = LocationsSettings(data_dir=tmp_path, env="test", locations_data_dir=data_folder)
-    async with running(build(settings)) as channel:
+    settings = LocationsSettings(locations_data_dir=data_folder)
+    async with running(build(MeshSettings(data_dir=tmp_path, env="test"), settings)) as channel:
         stub = locations_pb2_grpc.LocationsServiceStub(channel)
         first = await stub.RefreshOpenData(pb.RefreshOpenDataRequest(), metadata=system_metadata())
         assert first.imported == 3641 and first.rejected == 14

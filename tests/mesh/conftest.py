@@ -6,9 +6,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from edge.settings import EdgeSettings
+from mesh.settings import MeshSettings
 from tests.conftest import DATASETS
 from wastecoach.runner import Mesh
-from wastecoach.settings import AllSettings
+from wastecoach.settings import Settings
 
 
 def photo(folder: str, index: int = 0) -> Path:
@@ -20,8 +22,9 @@ def photo(folder: str, index: int = 0) -> Path:
 
 @pytest.fixture(scope="module")
 async def mesh(tmp_path_factory):
-    settings = AllSettings(
-        data_dir=tmp_path_factory.mktemp("mesh"), log_json=False, scan_rate_per_minute=1000
+    settings = Settings(
+        mesh=MeshSettings(data_dir=tmp_path_factory.mktemp("mesh"), log_json=False),
+        edge=EdgeSettings(scan_rate_per_minute=1000),
     )
     running = Mesh(settings)
     await running.start(port=0)

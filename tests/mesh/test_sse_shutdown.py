@@ -6,16 +6,22 @@ import asyncio
 
 import httpx
 
+from edge.settings import EdgeSettings
+from mesh.settings import MeshSettings
 from tests.mesh.conftest import login, photo
 from wastecoach.runner import Mesh
-from wastecoach.settings import AllSettings
+from wastecoach.settings import Settings
 
 # Far above the drain grace: on the old code the stop waited as long as the client stayed.
 STOP_LIMIT_S = 60
 
 
 async def test_shutdown_ends_open_streams_with_a_retry_hint(tmp_path):
-    mesh = Mesh(AllSettings(data_dir=tmp_path / "data", log_json=False, scan_rate_per_minute=1000))
+    settings = Settings(
+        mesh=MeshSettings(data_dir=tmp_path / "data", log_json=False),
+        edge=EdgeSettings(scan_rate_per_minute=1000),
+    )
+    mesh = Mesh(settings)
     await mesh.start(port=0)
     stopped = False
     try:

@@ -19,16 +19,18 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from mesh.component import watch_readiness
+from mesh.settings import MeshSettings
 from mesh.telemetry import setup_telemetry
 from wastecoach import scheduler
 from wastecoach.runner import Mesh
-from wastecoach.settings import AllSettings
+from wastecoach.settings import Settings
 
 
 async def main(seconds: float, period_s: float, redis_url: str | None = None) -> None:
     exporter = InMemorySpanExporter()
     provider = setup_telemetry("wastecoach-idle-test", exporter=exporter)
-    mesh = Mesh(AllSettings(data_dir=Path(tempfile.mkdtemp()) / "data", log_json=False, redis_url=redis_url))
+    data_dir = Path(tempfile.mkdtemp()) / "data"
+    mesh = Mesh(Settings(mesh=MeshSettings(data_dir=data_dir, log_json=False, redis_url=redis_url)))
     await mesh.start(port=0)
     claim = None
     if redis_url:

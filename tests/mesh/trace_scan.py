@@ -13,15 +13,17 @@ from pathlib import Path
 import httpx
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from mesh.settings import MeshSettings
 from mesh.telemetry import setup_telemetry
 from wastecoach.runner import Mesh
-from wastecoach.settings import AllSettings
+from wastecoach.settings import Settings
 
 
 async def main(photo: Path, redis_url: str | None = None) -> None:
     exporter = InMemorySpanExporter()
     provider = setup_telemetry("wastecoach-trace-test", exporter=exporter)
-    mesh = Mesh(AllSettings(data_dir=Path(tempfile.mkdtemp()) / "data", log_json=False, redis_url=redis_url))
+    data_dir = Path(tempfile.mkdtemp()) / "data"
+    mesh = Mesh(Settings(mesh=MeshSettings(data_dir=data_dir, log_json=False, redis_url=redis_url)))
     await mesh.start(port=0)
     try:
         async with httpx.AsyncClient(base_url=mesh.url, timeout=30) as http:

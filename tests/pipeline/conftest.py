@@ -8,29 +8,35 @@ import sys
 import httpx
 import pytest
 
+from consumers.settings import ConsumerSettings
+from edge.settings import EdgeSettings
+from mesh.settings import MeshSettings
+from svc_waste.settings import WasteSettings
 from tests.conftest import REDIS_URL, REPO, create_pg_database, drop_pg_database
 from wastecoach.runner import Mesh
-from wastecoach.settings import AllSettings
+from wastecoach.settings import Settings
 
 
 @pytest.fixture
 async def stack_settings(tmp_path, rabbit_vhost_url):
     name, url = await create_pg_database("wc_pipe")
-    settings = AllSettings(
-        data_dir=tmp_path / "data",
-        database_url=url,
-        redis_url=REDIS_URL,
-        rabbit_url=rabbit_vhost_url,
-        log_json=False,
-        scan_rate_per_minute=10_000,
-        outbox_interval_s=1.0,
-        retry_base_delay_s=0.2,
+    settings = Settings(
+        mesh=MeshSettings(
+            data_dir=tmp_path / "data",
+            database_url=url,
+            redis_url=REDIS_URL,
+            rabbit_url=rabbit_vhost_url,
+            log_json=False,
+        ),
+        edge=EdgeSettings(scan_rate_per_minute=10_000),
+        waste=WasteSettings(outbox_interval_s=1.0),
+        consumers=ConsumerSettings(retry_base_delay_s=0.2),
     )
     yield settings
     await drop_pg_database(name)
 
 
-async def start_mesh(settings: AllSettings, run_consumers: bool = True) -> Mesh:
+async def start_mesh(settings: Settings, run_consumers: bool = True) -> Mesh:
     mesh = Mesh(settings, run_consumers=run_consumers)
     await mesh.start(port=0)
     return mesh
@@ -38,7 +44,7 @@ async def start_mesh(settings: AllSettings, run_consumers: bool = True) -> Mesh:
 
 def start_consumer(mesh: Mesh, queue: str = "q.ai", **env: str) -> subprocess.Popen:
     """`wastecoach consume QUEUE` as its own process, wired to the mesh's services."""
-    wired = mesh.wired
+    wired = mesh.wired.mesh
     variables = {
         **os.environ,
         "WASTECOACH_RABBIT_URL": wired.rabbit_url,

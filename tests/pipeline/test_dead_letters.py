@@ -28,7 +28,7 @@ class BrokenVision:
 
 
 def _cli(settings, *args):
-    env = {**os.environ, "WASTECOACH_RABBIT_URL": settings.rabbit_url, "WASTECOACH_LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "WASTECOACH_RABBIT_URL": settings.mesh.rabbit_url, "WASTECOACH_LOG_LEVEL": "WARNING"}
     return subprocess.run(
         [sys.executable, "-m", "wastecoach", "dlq", *args],
         env=env,
@@ -42,7 +42,7 @@ def _cli(settings, *args):
 async def test_failing_job_dead_letters_then_replays(stack_settings):
     from consumers.wiring import build_vision
 
-    vision = BrokenVision(build_vision(stack_settings))
+    vision = BrokenVision(build_vision(stack_settings.consumers))
     from wastecoach.runner import Mesh
 
     mesh = Mesh(stack_settings, vision=vision)
@@ -64,7 +64,7 @@ async def test_failing_job_dead_letters_then_replays(stack_settings):
 
             body = await eventually(failed, 60)
             assert body["error"]["code"] == "processing_failed" and "try again" in body["error"]["message"]
-            assert vision.calls == stack_settings.max_attempts
+            assert vision.calls == stack_settings.consumers.max_attempts
             listing = await eventually(lambda: _listed(stack_settings, scan_id), 20)
             assert "vision model unavailable" in listing["reason"] and listing["attempts"] == 3
             vision.broken = False

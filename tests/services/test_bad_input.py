@@ -25,7 +25,7 @@ from svc_locations.component import build as build_locations
 from svc_locations.settings import LocationsSettings
 from svc_users.component import build as build_users
 from svc_waste.component import build as build_waste
-from svc_waste.settings import WasteSettings
+from svc_waste.settings import WasteSettings, images_dir
 from tests.edge.test_edge_bad_input import CRAFTED_CURSORS
 from tests.support import running, user
 
@@ -46,8 +46,10 @@ def database_url(request):
 
 @pytest.fixture
 async def waste(data_dir, database_url):
-    settings = WasteSettings(data_dir=data_dir, database_url=database_url)
-    component = build_waste(settings, publisher=InProcessBroker(), events=InProcessEventBus(), relay=False)
+    settings = MeshSettings(data_dir=data_dir, database_url=database_url)
+    component = build_waste(
+        settings, WasteSettings(), publisher=InProcessBroker(), events=InProcessEventBus(), relay=False
+    )
     async with running(component) as channel:
         yield waste_pb2_grpc.WasteServiceStub(channel), settings
 
@@ -64,8 +66,8 @@ def uid() -> str:
     return uuid.uuid4().hex
 
 
-def _images(settings: WasteSettings, owner: str) -> list[str]:
-    return sorted(p.stem for p in (settings.images_dir / "scans" / owner).glob("*"))
+def _images(settings: MeshSettings, owner: str) -> list[str]:
+    return sorted(p.stem for p in (images_dir(settings) / "scans" / owner).glob("*"))
 
 
 async def test_waste_refuses_nul_before_storing_anything(waste):
@@ -169,10 +171,9 @@ async def test_auth_refuses_nul_nicknames_and_tokens(data_dir, database_url):
     # Kakao SDK sign-in configured, at an address where nothing answers: a token refused as
     # malformed never got as far as the provider (that would be UNAVAILABLE).
     kakao = {"kakao_client_id": "k", "kakao_client_secret": "s", "kakao_app_id": "1"}
-    settings = AuthSettings(
-        data_dir=data_dir, database_url=database_url, kakao_base_url="http://127.0.0.1:9/kakao", **kakao
-    )
-    async with running(build_auth(settings)) as channel:
+    mesh = MeshSettings(data_dir=data_dir, database_url=database_url)
+    settings = AuthSettings(kakao_base_url="http://127.0.0.1:9/kakao", **kakao)
+    async with running(build_auth(mesh, settings)) as channel:
         stub = auth_pb2_grpc.AuthServiceStub(channel)
         await _refused(stub.DevLogin(auth_pb2.DevLoginRequest(nickname=NUL)))
         for bad in (NUL, "tok\nen", "토큰", "tok en", ""):
@@ -181,8 +182,8 @@ async def test_auth_refuses_nul_nicknames_and_tokens(data_dir, database_url):
 
 
 async def test_locations_refuse_nul_ids(data_dir, database_url):
-    settings = LocationsSettings(data_dir=data_dir, database_url=database_url, locations_data_dir=None)
-    async with running(build_locations(settings)) as channel:
+    mesh = MeshSettings(data_dir=data_dir, database_url=database_url)
+    async with running(build_locations(mesh, LocationsSettings(locations_data_dir=None))) as channel:
         stub = locations_pb2_grpc.LocationsServiceStub(channel)
         await _refused(stub.GetLocation(locations_pb2.GetLocationRequest(id=NUL)))
         with pytest.raises(grpc.aio.AioRpcError) as err:

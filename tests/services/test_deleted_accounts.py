@@ -13,6 +13,7 @@ import svc_waste.component
 from mesh.db import create_engine, session_factory
 from mesh.events import InProcessEventBus
 from mesh.jobs import InProcessBroker
+from mesh.settings import MeshSettings
 from mesh.tombstone import DELETED_DETAIL
 from protos.wastecoach.auth.v1 import auth_pb2, auth_pb2_grpc
 from protos.wastecoach.users.v1 import users_pb2, users_pb2_grpc
@@ -20,7 +21,7 @@ from protos.wastecoach.waste.v1 import waste_pb2, waste_pb2_grpc
 from svc_auth import domain as auth_domain
 from svc_auth.repo import AuthRepo
 from svc_auth.settings import AuthSettings
-from svc_waste.settings import WasteSettings
+from svc_waste.settings import WasteSettings, images_dir
 from tests.support import running, user
 from tests.waste.test_lifecycle_servicer import jpeg
 
@@ -43,7 +44,7 @@ async def _refused_as_deleted(call) -> None:
 
 
 async def test_users_creates_no_profile_or_history_for_a_deleted_account(data_dir, database_url):
-    settings = AuthSettings(data_dir=data_dir, database_url=database_url)
+    settings = MeshSettings(data_dir=data_dir, database_url=database_url)
     async with running(svc_users.component.build(settings)) as channel:
         stub = users_pb2_grpc.UsersServiceStub(channel)
         gone, stays = user(_uid()), user(_uid())
@@ -70,8 +71,10 @@ async def test_users_creates_no_profile_or_history_for_a_deleted_account(data_di
 
 
 async def test_waste_stores_no_scan_or_image_for_a_deleted_account(data_dir, database_url):
-    settings = WasteSettings(data_dir=data_dir, database_url=database_url)
-    component = svc_waste.component.build(settings, publisher=InProcessBroker(), events=InProcessEventBus())
+    settings = MeshSettings(data_dir=data_dir, database_url=database_url)
+    component = svc_waste.component.build(
+        settings, WasteSettings(), publisher=InProcessBroker(), events=InProcessEventBus()
+    )
     async with running(component) as channel:
         stub = waste_pb2_grpc.WasteServiceStub(channel)
         user_id = _uid()
@@ -87,7 +90,7 @@ async def test_waste_stores_no_scan_or_image_for_a_deleted_account(data_dir, dat
             )
         )
         assert not (await stub.ListScans(waste_pb2.ListScansRequest(), metadata=user(user_id))).scans
-        assert [p for p in settings.images_dir.rglob("*") if user_id in str(p)] == []
+        assert [p for p in images_dir(settings).rglob("*") if user_id in str(p)] == []
         retried = await stub.DeleteUserScans(waste_pb2.DeleteUserScansRequest(), metadata=user(user_id))
         assert retried.deleted == 0
         other = await stub.CreateScan(waste_pb2.CreateScanRequest(image=jpeg()), metadata=user(_uid()))
@@ -95,8 +98,8 @@ async def test_waste_stores_no_scan_or_image_for_a_deleted_account(data_dir, dat
 
 
 async def test_auth_issues_no_tokens_for_a_deleted_account(data_dir, database_url):
-    settings = AuthSettings(data_dir=data_dir, database_url=database_url)
-    async with running(svc_auth.component.build(settings)) as channel:
+    settings = MeshSettings(data_dir=data_dir, database_url=database_url)
+    async with running(svc_auth.component.build(settings, AuthSettings())) as channel:
         stub = auth_pb2_grpc.AuthServiceStub(channel)
         nickname = f"leaver-{_uid()[:8]}"
         first = (await stub.DevLogin(auth_pb2.DevLoginRequest(nickname=nickname))).tokens

@@ -14,7 +14,9 @@ import pytest
 from mesh.events import InProcessEventBus
 from mesh.identity import system_metadata
 from mesh.jobs import InProcessBroker
+from mesh.settings import MeshSettings
 from protos.wastecoach.common.v1 import common_pb2
+from protos.wastecoach.locations.v1 import locations_pb2
 from protos.wastecoach.waste.v1 import waste_pb2 as pb
 from protos.wastecoach.waste.v1 import waste_pb2_grpc
 from svc_waste.component import build
@@ -32,7 +34,9 @@ QUESTION = common_pb2.Question(
         common_pb2.Choice(id="colored", label="색이 있어요", category=PLASTIC),
     ],
 )
-STATION = pb.NearbyPlace(id="loc-1", name="투명 페트병 수거함", kind="recycling_station", lat=37.5, lon=127.0)
+STATION = locations_pb2.DropOff(
+    id="loc-1", name="투명 페트병 수거함", kind="recycling_station", lat=37.5, lon=127.0
+)
 
 
 def asking_result() -> pb.ScanResult:
@@ -57,7 +61,7 @@ def asking_result() -> pb.ScanResult:
                 item_id="clear_pet_bottle",
                 disposal=pb.Disposal(steps=["라벨을 떼고 찌그러뜨리세요"], bin="투명 페트병"),
                 coaching=["라벨을 떼면 재활용돼요"],
-                nearby=[STATION],
+                drop_offs=[STATION],
             ),
             pb.ChoiceOutcome(
                 choice_id="colored",
@@ -113,9 +117,9 @@ class Env:
 
 @pytest.fixture
 async def env(data_dir, database_url):
-    settings = WasteSettings(data_dir=data_dir, database_url=database_url)
+    mesh = MeshSettings(data_dir=data_dir, database_url=database_url)
     events = InProcessEventBus()
-    component = build(settings, publisher=InProcessBroker(), events=events)
+    component = build(mesh, WasteSettings(), publisher=InProcessBroker(), events=events)
     async with running(component) as channel:
         yield Env(waste_pb2_grpc.WasteServiceStub(channel), events, component.specs[0].servicer)
 
@@ -144,7 +148,7 @@ async def test_the_chosen_outcome_becomes_the_result_and_a_labelled_example(env)
         "clear_pet_bottle",
     )
     assert list(r.disposal.steps) == ["라벨을 떼고 찌그러뜨리세요"] and r.disposal.bin == "투명 페트병"
-    assert list(r.coaching) == ["라벨을 떼면 재활용돼요"] and [p.id for p in r.nearby] == ["loc-1"]
+    assert list(r.coaching) == ["라벨을 떼면 재활용돼요"] and [p.id for p in r.drop_offs] == ["loc-1"]
     assert not r.HasField("question") and not r.outcomes and not r.needs_confirmation
     assert (r.answer.question_id, r.answer.choice_id, r.answer.predicted_category) == (
         "pet_clear",

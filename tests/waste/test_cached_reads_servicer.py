@@ -11,6 +11,7 @@ from mesh.cache import InProcessCache, RedisCache
 from mesh.events import InProcessEventBus
 from mesh.identity import system_metadata, user_metadata
 from mesh.jobs import InProcessBroker
+from mesh.settings import MeshSettings
 from protos.wastecoach.common.v1 import common_pb2
 from protos.wastecoach.waste.v1 import waste_pb2 as pb
 from protos.wastecoach.waste.v1 import waste_pb2_grpc
@@ -30,8 +31,10 @@ def database_url(request) -> str | None:
 async def waste(database_url, data_dir):
     client = redis.from_url(REDIS_URL) if database_url else None
     cache = RedisCache(client) if client else InProcessCache()
-    settings = WasteSettings(data_dir=data_dir, database_url=database_url)
-    component = build(settings, publisher=InProcessBroker(), events=InProcessEventBus(), cache=cache)
+    mesh = MeshSettings(data_dir=data_dir, database_url=database_url)
+    component = build(
+        mesh, WasteSettings(), publisher=InProcessBroker(), events=InProcessEventBus(), cache=cache
+    )
     try:
         async with running(component) as channel:
             yield waste_pb2_grpc.WasteServiceStub(channel), cache

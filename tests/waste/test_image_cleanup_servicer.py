@@ -18,10 +18,11 @@ from mesh.db import create_engine, session_factory
 from mesh.events import InProcessEventBus
 from mesh.identity import system_metadata
 from mesh.jobs import InProcessBroker
+from mesh.settings import MeshSettings
 from protos.wastecoach.waste.v1 import waste_pb2 as pb
 from protos.wastecoach.waste.v1 import waste_pb2_grpc
 from svc_waste.models import FeedbackRow
-from svc_waste.settings import WasteSettings
+from svc_waste.settings import WasteSettings, images_dir
 from tests.support import running, user
 from tests.waste.test_lifecycle_servicer import jpeg
 
@@ -35,30 +36,32 @@ def database_url(request) -> str | None:
 
 @pytest.fixture
 async def waste(data_dir, database_url):
-    settings = WasteSettings(data_dir=data_dir, database_url=database_url)
-    component = svc_waste.component.build(settings, publisher=InProcessBroker(), events=InProcessEventBus())
+    settings = MeshSettings(data_dir=data_dir, database_url=database_url)
+    component = svc_waste.component.build(
+        settings, WasteSettings(), publisher=InProcessBroker(), events=InProcessEventBus()
+    )
     async with running(component) as channel:
         yield waste_pb2_grpc.WasteServiceStub(channel), settings
 
 
-def _images_of(settings: WasteSettings, user_id: str) -> list[str]:
+def _images_of(settings: MeshSettings, user_id: str) -> list[str]:
     return sorted(
-        str(p.relative_to(settings.images_dir))
-        for p in settings.images_dir.rglob("*")
+        str(p.relative_to(images_dir(settings)))
+        for p in images_dir(settings).rglob("*")
         if p.is_file() and user_id in str(p)
     )
 
 
-def _stray(settings: WasteSettings, key: str, mtime: float | None = None) -> None:
+def _stray(settings: MeshSettings, key: str, mtime: float | None = None) -> None:
     """An image on disk that no row points to, as a crash between the two writes leaves it."""
-    path = settings.images_dir / key
+    path = images_dir(settings) / key
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(jpeg())
     if mtime is not None:
         os.utime(path, (mtime, mtime))
 
 
-async def _sql(settings: WasteSettings, *statements: str) -> None:
+async def _sql(settings: MeshSettings, *statements: str) -> None:
     engine = create_engine(settings.database_url_for("waste"))
     try:
         async with engine.begin() as connection:
@@ -68,7 +71,7 @@ async def _sql(settings: WasteSettings, *statements: str) -> None:
         await engine.dispose()
 
 
-async def _add_feedback(settings: WasteSettings, scan: pb.Scan, user_id: str) -> None:
+async def _add_feedback(settings: MeshSettings, scan: pb.Scan, user_id: str) -> None:
     """A labelled example of the user's, as an answered question keeps it."""
     row = FeedbackRow(
         id=uuid.uuid4().hex,
@@ -136,7 +139,7 @@ async def test_upkeep_sweeps_images_no_scan_points_to(waste):
     stub, settings = waste
     user_id = uuid.uuid4().hex
     kept = (await stub.CreateScan(pb.CreateScanRequest(image=jpeg()), metadata=user(user_id))).scan.image_key
-    os.utime(settings.images_dir / kept, (TWO_HOURS_AGO, TWO_HOURS_AGO))  # old, but its scan stands
+    os.utime(images_dir(settings) / kept, (TWO_HOURS_AGO, TWO_HOURS_AGO))  # old, but its scan stands
     orphan, unused_upload = (
         f"scans/{user_id}/{uuid.uuid4().hex}.jpg",
         f"uploads/{user_id}/{uuid.uuid4().hex}.png",
@@ -172,8 +175,10 @@ async def _waiting_on_a_lock(pg_url: str, table: str) -> None:
 async def test_a_scan_submitted_while_the_account_is_deleted_leaves_nothing(data_dir, pg_url):
     """Six scans in flight plus a delete left images with no rows: the deletion listed the images,
     then deleted the rows, and a scan committed in between lost its image to nobody."""
-    settings = WasteSettings(data_dir=data_dir, database_url=pg_url)
-    component = svc_waste.component.build(settings, publisher=InProcessBroker(), events=InProcessEventBus())
+    settings = MeshSettings(data_dir=data_dir, database_url=pg_url)
+    component = svc_waste.component.build(
+        settings, WasteSettings(), publisher=InProcessBroker(), events=InProcessEventBus()
+    )
     user_id = uuid.uuid4().hex
     async with running(component) as channel:
         stub = waste_pb2_grpc.WasteServiceStub(channel)

@@ -9,11 +9,12 @@ from mesh.events import InProcessEventBus
 from mesh.identity import system_metadata
 from mesh.job_messages import ScanJob
 from mesh.jobs import InProcessBroker
+from mesh.settings import MeshSettings
 from protos.wastecoach.common.v1 import common_pb2
 from protos.wastecoach.waste.v1 import waste_pb2 as pb
 from protos.wastecoach.waste.v1 import waste_pb2_grpc
 from svc_waste.component import build
-from svc_waste.settings import WasteSettings
+from svc_waste.settings import WasteSettings, images_dir
 from tests.support import running, user
 
 
@@ -33,8 +34,8 @@ class Env:
 async def env(data_dir):
     broker = InProcessBroker(workers=1)
     events = InProcessEventBus()
-    settings = WasteSettings(data_dir=data_dir)
-    async with running(build(settings, publisher=broker, events=events)) as channel:
+    settings = MeshSettings(data_dir=data_dir)
+    async with running(build(settings, WasteSettings(), publisher=broker, events=events)) as channel:
         e = Env(waste_pb2_grpc.WasteServiceStub(channel), broker, events, settings)
 
         async def record(body, ctx):
@@ -54,7 +55,7 @@ async def test_create_stores_image_publishes_job_and_is_private(env):
     assert reply.created and scan.status == pb.SCAN_STATUS_QUEUED and scan.lat == 37.56
     await asyncio.wait_for(env.broker.drain(), 5)
     assert env.jobs == [ScanJob(scan_id=scan.scan_id, user_id="alice").body()]
-    assert (env.settings.images_dir / scan.image_key).read_bytes() == jpeg()
+    assert (images_dir(env.settings) / scan.image_key).read_bytes() == jpeg()
     with pytest.raises(grpc.aio.AioRpcError) as err:
         await env.stub.GetScan(pb.GetScanRequest(scan_id=scan.scan_id), metadata=user("mallory"))
     assert err.value.code() == grpc.StatusCode.NOT_FOUND
@@ -121,7 +122,7 @@ async def test_worker_lifecycle_is_idempotent_and_announced(env):
 
 async def test_delete_user_scans_removes_rows_and_images(env):
     scan = (await env.stub.CreateScan(pb.CreateScanRequest(image=jpeg()), metadata=user("erin"))).scan
-    path = env.settings.images_dir / scan.image_key
+    path = images_dir(env.settings) / scan.image_key
     assert path.exists()
     deleted = await env.stub.DeleteUserScans(pb.DeleteUserScansRequest(), metadata=user("erin"))
     assert deleted.deleted == 1 and not path.exists()
@@ -142,8 +143,8 @@ class FlakyPublisher:
 
 async def test_outbox_relay_publishes_what_the_broker_missed(data_dir):
     publisher = FlakyPublisher()
-    settings = WasteSettings(data_dir=data_dir, outbox_interval_s=0.1)
-    async with running(build(settings, publisher=publisher, events=InProcessEventBus())) as channel:
+    mesh, settings = MeshSettings(data_dir=data_dir), WasteSettings(outbox_interval_s=0.1)
+    async with running(build(mesh, settings, publisher=publisher, events=InProcessEventBus())) as channel:
         stub = waste_pb2_grpc.WasteServiceStub(channel)
         reply = await stub.CreateScan(pb.CreateScanRequest(image=jpeg()), metadata=user("frank"))
         assert reply.created and publisher.published == []

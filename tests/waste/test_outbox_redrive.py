@@ -15,11 +15,12 @@ import svc_waste.outbox
 from mesh.events import InProcessEventBus
 from mesh.identity import system_metadata
 from mesh.job_messages import ScanJob
+from mesh.settings import MeshSettings
 from protos.wastecoach.common.v1 import common_pb2
 from protos.wastecoach.waste.v1 import waste_pb2 as pb
 from protos.wastecoach.waste.v1 import waste_pb2_grpc
 from svc_waste.component import build
-from svc_waste.settings import WasteSettings
+from svc_waste.settings import WasteSettings, images_dir
 from tests.support import running, user
 from tests.waste.test_lifecycle_servicer import FlakyPublisher, jpeg
 
@@ -33,8 +34,9 @@ async def test_a_lost_job_is_re_driven_after_its_lease_and_given_up_at_last(data
     publisher = FlakyPublisher()
     publisher.down = False
     # The relay's own loop stays asleep: the passes below run at chosen times.
-    settings = WasteSettings(data_dir=data_dir, database_url=database_url, outbox_interval_s=3600)
-    component = build(settings, publisher=publisher, events=InProcessEventBus())
+    mesh = MeshSettings(data_dir=data_dir, database_url=database_url)
+    settings = WasteSettings(outbox_interval_s=3600)
+    component = build(mesh, settings, publisher=publisher, events=InProcessEventBus())
     async with running(component) as channel:
         stub = waste_pb2_grpc.WasteServiceStub(channel)
         owner = uuid.uuid4().hex
@@ -64,8 +66,9 @@ async def test_a_stored_scan_is_accepted_even_if_recording_its_job_fails(data_di
     job and the database refuses to record that (a trigger); the scan stays accepted, and the
     re-drive sweep sends its job once the lease is over."""
     publisher = FlakyPublisher()
-    settings = WasteSettings(data_dir=data_dir, outbox_interval_s=3600)
-    component = build(settings, publisher=publisher, events=InProcessEventBus())
+    mesh = MeshSettings(data_dir=data_dir)
+    settings = WasteSettings(outbox_interval_s=3600)
+    component = build(mesh, settings, publisher=publisher, events=InProcessEventBus())
     async with running(component) as channel:
         with sqlite3.connect(data_dir / "waste.sqlite3") as db:
             db.execute(
@@ -88,10 +91,11 @@ async def test_a_stored_scan_is_accepted_even_if_recording_its_job_fails(data_di
 async def test_a_lost_re_classification_keeps_its_result(data_dir, database_url):
     """A re-classified scan goes back to processing long after it was published: the sweep judges it
     by its last progress, and giving it up keeps the result it had instead of failing it."""
-    settings = WasteSettings(data_dir=data_dir, database_url=database_url, outbox_interval_s=3600)
+    mesh = MeshSettings(data_dir=data_dir, database_url=database_url)
+    settings = WasteSettings(outbox_interval_s=3600)
     publisher = FlakyPublisher()
     publisher.down = False
-    component = build(settings, publisher=publisher, events=InProcessEventBus())
+    component = build(mesh, settings, publisher=publisher, events=InProcessEventBus())
     async with running(component) as channel:
         stub = waste_pb2_grpc.WasteServiceStub(channel)
         owner = uuid.uuid4().hex
@@ -124,11 +128,12 @@ async def test_a_lost_re_classification_keeps_its_result(data_dir, database_url)
 
 async def test_one_replica_re_sends_a_stalled_job(data_dir, database_url):
     """Two waste replicas sweep the same table at once: the lost job goes out once, not per replica."""
-    settings = WasteSettings(data_dir=data_dir, database_url=database_url, outbox_interval_s=3600)
+    mesh = MeshSettings(data_dir=data_dir, database_url=database_url)
+    settings = WasteSettings(outbox_interval_s=3600)
     publishers = [FlakyPublisher(), FlakyPublisher()]
     for publisher in publishers:
         publisher.down = False
-    first, second = (build(settings, publisher=p, events=InProcessEventBus()) for p in publishers)
+    first, second = (build(mesh, settings, publisher=p, events=InProcessEventBus()) for p in publishers)
     async with running(first) as channel, running(second):
         stub = waste_pb2_grpc.WasteServiceStub(channel)
         scan = (await stub.CreateScan(pb.CreateScanRequest(image=jpeg()), metadata=user("u"))).scan
@@ -144,9 +149,10 @@ async def test_one_replica_re_sends_a_stalled_job(data_dir, database_url):
 async def test_an_unsent_job_goes_out_once_across_replicas(data_dir, database_url):
     """The broker refused the job at CreateScan: the row says unsent, and of two replicas relaying
     at the same moment one sends it."""
-    settings = WasteSettings(data_dir=data_dir, database_url=database_url, outbox_interval_s=3600)
+    mesh = MeshSettings(data_dir=data_dir, database_url=database_url)
+    settings = WasteSettings(outbox_interval_s=3600)
     publishers = [FlakyPublisher(), FlakyPublisher()]
-    first, second = (build(settings, publisher=p, events=InProcessEventBus()) for p in publishers)
+    first, second = (build(mesh, settings, publisher=p, events=InProcessEventBus()) for p in publishers)
     async with running(first) as channel, running(second):
         stub = waste_pb2_grpc.WasteServiceStub(channel)
         scan = (await stub.CreateScan(pb.CreateScanRequest(image=jpeg()), metadata=user("u"))).scan
@@ -173,8 +179,9 @@ async def test_a_cancelled_submission_leaves_its_job_for_the_relay(data_dir, mon
     """The caller's deadline passes while the broker hangs: the handler is cancelled, and the row
     no longer claims the job was sent, so the next relay pass sends it (not a 10-minute sweep)."""
     monkeypatch.setattr(svc_waste.outbox, "PUBLISH_TIMEOUT_S", 60)
-    settings = WasteSettings(data_dir=data_dir, outbox_interval_s=3600)
-    component = build(settings, publisher=HangingPublisher(), events=InProcessEventBus())
+    mesh = MeshSettings(data_dir=data_dir)
+    settings = WasteSettings(outbox_interval_s=3600)
+    component = build(mesh, settings, publisher=HangingPublisher(), events=InProcessEventBus())
     async with running(component) as channel:
         stub = waste_pb2_grpc.WasteServiceStub(channel)
         with pytest.raises(grpc.aio.AioRpcError) as err:
@@ -196,14 +203,15 @@ async def test_a_cancelled_submission_leaves_its_job_for_the_relay(data_dir, mon
 async def test_a_photo_gone_from_storage_is_handed_over_empty(data_dir):
     """StartProcessing still answers when the stored photo has expired in the bucket, so the worker
     fails the scan instead of leaving it processing."""
-    settings = WasteSettings(data_dir=data_dir, outbox_interval_s=3600)
+    mesh = MeshSettings(data_dir=data_dir)
+    settings = WasteSettings(outbox_interval_s=3600)
     publisher = FlakyPublisher()
     publisher.down = False
-    component = build(settings, publisher=publisher, events=InProcessEventBus())
+    component = build(mesh, settings, publisher=publisher, events=InProcessEventBus())
     async with running(component) as channel:
         stub = waste_pb2_grpc.WasteServiceStub(channel)
         scan = (await stub.CreateScan(pb.CreateScanRequest(image=jpeg()), metadata=user("u"))).scan
-        (settings.images_dir / scan.image_key).unlink()
+        (images_dir(mesh) / scan.image_key).unlink()
         started = await stub.StartProcessing(
             pb.StartProcessingRequest(scan_id=scan.scan_id, attempt=1), metadata=system_metadata()
         )

@@ -14,6 +14,7 @@ import pytest
 from mesh.errors import InvalidInput
 from mesh.events import InProcessEventBus
 from mesh.jobs import InProcessBroker
+from mesh.settings import MeshSettings
 from protos.wastecoach.waste.v1 import waste_pb2 as pb
 from protos.wastecoach.waste.v1 import waste_pb2_grpc
 from svc_waste.component import build
@@ -60,11 +61,11 @@ async def s3_stub(s3_endpoint, data_dir, monkeypatch):
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
     bucket = f"images-{time.time_ns()}"
     boto3.client("s3", region_name="us-east-1", endpoint_url=s3_endpoint).create_bucket(Bucket=bucket)
-    settings = WasteSettings(
-        data_dir=data_dir, s3_bucket=bucket, s3_region="us-east-1", s3_endpoint_url=s3_endpoint
-    )
+    settings = WasteSettings(s3_bucket=bucket, s3_region="us-east-1", s3_endpoint_url=s3_endpoint)
     broker = InProcessBroker()
-    async with running(build(settings, publisher=broker, events=InProcessEventBus())) as channel:
+    async with running(
+        build(MeshSettings(data_dir=data_dir), settings, publisher=broker, events=InProcessEventBus())
+    ) as channel:
         yield waste_pb2_grpc.WasteServiceStub(channel)
 
 

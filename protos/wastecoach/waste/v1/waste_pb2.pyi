@@ -2,6 +2,7 @@ import datetime
 
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from protos.wastecoach.common.v1 import common_pb2 as _common_pb2
+from protos.wastecoach.locations.v1 import locations_pb2 as _locations_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -67,7 +68,7 @@ class NearbyPlace(_message.Message):
     def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., kind: _Optional[str] = ..., lat: _Optional[float] = ..., lon: _Optional[float] = ..., distance_m: _Optional[float] = ..., accepts: _Optional[_Iterable[str]] = ..., address: _Optional[str] = ..., map_url: _Optional[str] = ...) -> None: ...
 
 class ScanResult(_message.Message):
-    __slots__ = ("category", "item", "material", "confidence", "alternatives", "disposal", "coaching", "nearby", "needs_confirmation", "provider", "model", "flags", "item_id", "item_ko", "question", "outcomes", "answer")
+    __slots__ = ("category", "item", "material", "confidence", "alternatives", "disposal", "coaching", "nearby", "needs_confirmation", "provider", "model", "flags", "item_id", "item_ko", "question", "outcomes", "answer", "drop_offs")
     CATEGORY_FIELD_NUMBER: _ClassVar[int]
     ITEM_FIELD_NUMBER: _ClassVar[int]
     MATERIAL_FIELD_NUMBER: _ClassVar[int]
@@ -85,6 +86,7 @@ class ScanResult(_message.Message):
     QUESTION_FIELD_NUMBER: _ClassVar[int]
     OUTCOMES_FIELD_NUMBER: _ClassVar[int]
     ANSWER_FIELD_NUMBER: _ClassVar[int]
+    DROP_OFFS_FIELD_NUMBER: _ClassVar[int]
     category: _common_pb2.Category
     item: str
     material: str
@@ -102,10 +104,11 @@ class ScanResult(_message.Message):
     question: _common_pb2.Question
     outcomes: _containers.RepeatedCompositeFieldContainer[ChoiceOutcome]
     answer: ScanAnswer
-    def __init__(self, category: _Optional[_Union[_common_pb2.Category, _Mapping]] = ..., item: _Optional[str] = ..., material: _Optional[str] = ..., confidence: _Optional[float] = ..., alternatives: _Optional[_Iterable[_Union[Alternative, _Mapping]]] = ..., disposal: _Optional[_Union[Disposal, _Mapping]] = ..., coaching: _Optional[_Iterable[str]] = ..., nearby: _Optional[_Iterable[_Union[NearbyPlace, _Mapping]]] = ..., needs_confirmation: _Optional[bool] = ..., provider: _Optional[str] = ..., model: _Optional[str] = ..., flags: _Optional[_Union[_common_pb2.ConditionFlags, _Mapping]] = ..., item_id: _Optional[str] = ..., item_ko: _Optional[str] = ..., question: _Optional[_Union[_common_pb2.Question, _Mapping]] = ..., outcomes: _Optional[_Iterable[_Union[ChoiceOutcome, _Mapping]]] = ..., answer: _Optional[_Union[ScanAnswer, _Mapping]] = ...) -> None: ...
+    drop_offs: _containers.RepeatedCompositeFieldContainer[_locations_pb2.DropOff]
+    def __init__(self, category: _Optional[_Union[_common_pb2.Category, _Mapping]] = ..., item: _Optional[str] = ..., material: _Optional[str] = ..., confidence: _Optional[float] = ..., alternatives: _Optional[_Iterable[_Union[Alternative, _Mapping]]] = ..., disposal: _Optional[_Union[Disposal, _Mapping]] = ..., coaching: _Optional[_Iterable[str]] = ..., nearby: _Optional[_Iterable[_Union[NearbyPlace, _Mapping]]] = ..., needs_confirmation: _Optional[bool] = ..., provider: _Optional[str] = ..., model: _Optional[str] = ..., flags: _Optional[_Union[_common_pb2.ConditionFlags, _Mapping]] = ..., item_id: _Optional[str] = ..., item_ko: _Optional[str] = ..., question: _Optional[_Union[_common_pb2.Question, _Mapping]] = ..., outcomes: _Optional[_Iterable[_Union[ChoiceOutcome, _Mapping]]] = ..., answer: _Optional[_Union[ScanAnswer, _Mapping]] = ..., drop_offs: _Optional[_Iterable[_Union[_locations_pb2.DropOff, _Mapping]]] = ...) -> None: ...
 
 class ChoiceOutcome(_message.Message):
-    __slots__ = ("choice_id", "category", "item", "item_ko", "item_id", "disposal", "coaching", "nearby")
+    __slots__ = ("choice_id", "category", "item", "item_ko", "item_id", "disposal", "coaching", "nearby", "drop_offs")
     CHOICE_ID_FIELD_NUMBER: _ClassVar[int]
     CATEGORY_FIELD_NUMBER: _ClassVar[int]
     ITEM_FIELD_NUMBER: _ClassVar[int]
@@ -114,6 +117,7 @@ class ChoiceOutcome(_message.Message):
     DISPOSAL_FIELD_NUMBER: _ClassVar[int]
     COACHING_FIELD_NUMBER: _ClassVar[int]
     NEARBY_FIELD_NUMBER: _ClassVar[int]
+    DROP_OFFS_FIELD_NUMBER: _ClassVar[int]
     choice_id: str
     category: _common_pb2.Category
     item: str
@@ -122,7 +126,8 @@ class ChoiceOutcome(_message.Message):
     disposal: Disposal
     coaching: _containers.RepeatedScalarFieldContainer[str]
     nearby: _containers.RepeatedCompositeFieldContainer[NearbyPlace]
-    def __init__(self, choice_id: _Optional[str] = ..., category: _Optional[_Union[_common_pb2.Category, _Mapping]] = ..., item: _Optional[str] = ..., item_ko: _Optional[str] = ..., item_id: _Optional[str] = ..., disposal: _Optional[_Union[Disposal, _Mapping]] = ..., coaching: _Optional[_Iterable[str]] = ..., nearby: _Optional[_Iterable[_Union[NearbyPlace, _Mapping]]] = ...) -> None: ...
+    drop_offs: _containers.RepeatedCompositeFieldContainer[_locations_pb2.DropOff]
+    def __init__(self, choice_id: _Optional[str] = ..., category: _Optional[_Union[_common_pb2.Category, _Mapping]] = ..., item: _Optional[str] = ..., item_ko: _Optional[str] = ..., item_id: _Optional[str] = ..., disposal: _Optional[_Union[Disposal, _Mapping]] = ..., coaching: _Optional[_Iterable[str]] = ..., nearby: _Optional[_Iterable[_Union[NearbyPlace, _Mapping]]] = ..., drop_offs: _Optional[_Iterable[_Union[_locations_pb2.DropOff, _Mapping]]] = ...) -> None: ...
 
 class ScanAnswer(_message.Message):
     __slots__ = ("question_id", "choice_id", "predicted_category", "answered_at")
