@@ -86,12 +86,18 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-def read_session_factory(engine: AsyncEngine) -> async_sessionmaker:
-    """Sessions for a single SELECT: on PostgreSQL autocommit, so no BEGIN and ROLLBACK round trips
-    around it. SQLite issues no BEGIN for a SELECT anyway; there, the plain sessions."""
+def single_statement_engine(engine: AsyncEngine) -> AsyncEngine:
+    """For one statement at a time: on PostgreSQL autocommit, so no BEGIN and COMMIT/ROLLBACK round
+    trips around it (a single statement is atomic on its own). SQLite issues no BEGIN for a SELECT
+    anyway and needs its commit for a write; there, the engine itself (use `begin()` to write)."""
     if engine.dialect.name == "sqlite":
-        return session_factory(engine)
-    return async_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
+        return engine
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def read_session_factory(engine: AsyncEngine) -> async_sessionmaker:
+    """Sessions for a single SELECT (see `single_statement_engine`)."""
+    return async_sessionmaker(single_statement_engine(engine), expire_on_commit=False)
 
 
 async def ping(engine: AsyncEngine) -> bool:

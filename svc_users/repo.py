@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import asdict, fields
 from datetime import datetime
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from mesh.db import read_session_factory, single_statement_engine
 from mesh.tombstone import subject_digest
 from svc_users.domain import HistoryEntry, Profile
 from svc_users.models import DeletedSubjectRow, HistoryRow, ProfileRow
@@ -22,20 +24,44 @@ def _entry(row: HistoryRow) -> HistoryEntry:
     return HistoryEntry(row.scan_id, row.user_id, row.category_code, row.item, row.confidence, row.scanned_at)
 
 
+# What every scan runs (the owner's profile, the deletion check, the history row) in Core
+# statements built once: an ORM session costs more CPU than the round trip it wraps.
+_PROFILES = ProfileRow.__table__
+_HISTORY = HistoryRow.__table__
+_GET_PROFILE = select(*(_PROFILES.c[f.name] for f in fields(Profile))).where(
+    _PROFILES.c.user_id == bindparam("user_id")
+)
+_DELETED = select(DeletedSubjectRow.__table__.c.subject_digest).where(
+    DeletedSubjectRow.__table__.c.subject_digest == bindparam("digest")
+)
+_ADD_ENTRY = insert(_HISTORY)
+# Another user's row with the same scan id is left alone.
+_UPDATE_ENTRY = (
+    update(_HISTORY)
+    .where(_HISTORY.c.scan_id == bindparam("b_scan_id"), _HISTORY.c.user_id == bindparam("b_user_id"))
+    .values(
+        category_code=bindparam("category_code"), item=bindparam("item"), confidence=bindparam("confidence")
+    )
+)
+
+
 class UsersRepo:
-    def __init__(self, sessions: async_sessionmaker, reads: async_sessionmaker | None = None) -> None:
+    def __init__(self, sessions: async_sessionmaker) -> None:
         self.sessions = sessions
+        engine = sessions.kw["bind"]
         # Single SELECTs outside a transaction: no BEGIN/ROLLBACK round trips around each read.
-        self.reads = reads or sessions
+        self.reads = read_session_factory(engine)
+        self.statements = single_statement_engine(engine)
 
     async def get_profile(self, user_id: str) -> Profile | None:
-        async with self.reads() as session:
-            row = await session.get(ProfileRow, user_id)
-            return _profile(row) if row else None
+        async with self.statements.connect() as connection:
+            row = (await connection.execute(_GET_PROFILE, {"user_id": user_id})).first()
+        return Profile(**row._mapping) if row else None
 
     async def is_deleted(self, user_id: str) -> bool:
-        async with self.reads() as session:
-            return await session.get(DeletedSubjectRow, subject_digest(user_id)) is not None
+        async with self.statements.connect() as connection:
+            found = await connection.execute(_DELETED, {"digest": subject_digest(user_id)})
+            return found.first() is not None
 
     async def ensure_profile(self, user_id: str, nickname: str, now: datetime) -> Profile | None:
         """The profile, created on the first call; None for a deleted account, which gets none."""
@@ -100,36 +126,26 @@ class UsersRepo:
         a deleted account gets no row."""
         if await self.is_deleted(entry.user_id):
             return False
-        if await self._update_scan(entry):
-            return False
-        async with self.sessions() as session:
-            session.add(
-                HistoryRow(
-                    scan_id=entry.scan_id,
-                    user_id=entry.user_id,
-                    category_code=entry.category_code,
-                    item=entry.item,
-                    confidence=entry.confidence,
-                    scanned_at=entry.scanned_at,
-                )
+        # The insert first: nearly every call is a scan's first record.
+        try:
+            async with self.statements.begin() as connection:
+                await connection.execute(_ADD_ENTRY, asdict(entry))
+            return not await self._purged_if_deleted(entry.user_id)
+        except IntegrityError:
+            pass
+        # Recorded before (a redelivery, an answered question): this call's values apply.
+        async with self.statements.begin() as connection:
+            await connection.execute(
+                _UPDATE_ENTRY,
+                {
+                    "b_scan_id": entry.scan_id,
+                    "b_user_id": entry.user_id,
+                    "category_code": entry.category_code,
+                    "item": entry.item,
+                    "confidence": entry.confidence,
+                },
             )
-            try:
-                await session.commit()
-                return not await self._purged_if_deleted(entry.user_id)
-            except IntegrityError:
-                await session.rollback()
-        # A concurrent first record of the same scan won the insert: this one's values still apply.
-        await self._update_scan(entry)
         return False
-
-    async def _update_scan(self, entry: HistoryEntry) -> bool:
-        async with self.sessions.begin() as session:
-            result = await session.execute(
-                update(HistoryRow)
-                .where(HistoryRow.scan_id == entry.scan_id, HistoryRow.user_id == entry.user_id)
-                .values(category_code=entry.category_code, item=entry.item, confidence=entry.confidence)
-            )
-            return result.rowcount == 1
 
     async def list_history(
         self, user_id: str, after: tuple[datetime, str] | None, limit: int

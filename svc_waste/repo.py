@@ -6,10 +6,11 @@ from collections.abc import Callable
 from dataclasses import asdict, fields
 from datetime import datetime
 
-from sqlalchemy import and_, delete, exists, or_, select, update
+from sqlalchemy import and_, bindparam, delete, exists, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from mesh.db import read_session_factory, single_statement_engine
 from mesh.errors import Conflict, NotFound
 from mesh.tombstone import subject_digest
 from svc_waste.domain import PROCESSING, QUEUED, Feedback, Scan
@@ -29,20 +30,38 @@ def _feedback(row: FeedbackRow) -> Feedback:
     return Feedback(**{name: getattr(row, name) for name in _FEEDBACK_FIELDS})
 
 
-async def _update(session: AsyncSession, current: Scan, changed: Scan) -> bool:
-    """Writes `changed` only if the row is still at `current.version`; False when someone was faster."""
-    values = {name: getattr(changed, name) for name in _FIELDS if name not in ("id", "published_at")}
-    result = await session.execute(
-        update(ScanRow).where(ScanRow.id == current.id, ScanRow.version == current.version).values(**values)
-    )
-    return result.rowcount == 1
+# The scan's hot path (create, read, transition) in Core statements built once: every scan runs
+# them several times, and an ORM session costs more CPU than the round trip it wraps.
+_SCANS = ScanRow.__table__
+_GET = select(*(_SCANS.c[name] for name in _FIELDS)).where(_SCANS.c.id == bindparam("scan_id"))
+_BY_KEY = select(*(_SCANS.c[name] for name in _FIELDS)).where(
+    _SCANS.c.user_id == bindparam("user_id"), _SCANS.c.idempotency_key == bindparam("key")
+)
+_INSERT = insert(_SCANS)
+_CHANGED = [name for name in _FIELDS if name not in ("id", "published_at")]
+# Writes a change only if the row is still at the version it was read at (optimistic locking).
+_UPDATE = (
+    update(_SCANS)
+    .where(_SCANS.c.id == bindparam("b_id"), _SCANS.c.version == bindparam("b_version"))
+    .values({name: bindparam(f"v_{name}") for name in _CHANGED})
+)
+_DELETED = select(DeletedSubjectRow.__table__.c.subject_digest).where(
+    DeletedSubjectRow.__table__.c.subject_digest == bindparam("digest")
+)
 
 
 class WasteRepo:
-    def __init__(self, sessions: async_sessionmaker, reads: async_sessionmaker | None = None) -> None:
+    def __init__(self, sessions: async_sessionmaker) -> None:
         self.sessions = sessions
+        engine = sessions.kw["bind"]
         # Single SELECTs outside a transaction: no BEGIN/ROLLBACK round trips around each read.
-        self.reads = reads or sessions
+        self.reads = read_session_factory(engine)
+        self.statements = single_statement_engine(engine)
+
+    async def _one(self, statement, params: dict) -> Scan | None:
+        async with self.statements.connect() as connection:
+            row = (await connection.execute(statement, params)).first()
+        return Scan(**row._mapping) if row else None
 
     async def create(self, scan: Scan) -> tuple[Scan, bool]:
         """Inserts the scan; with a reused Idempotency-Key returns the earlier scan instead."""
@@ -50,13 +69,12 @@ class WasteRepo:
             earlier = await self.by_key(scan.user_id, scan.idempotency_key)
             if earlier is not None:
                 return earlier, False
-        async with self.sessions() as session:
-            session.add(ScanRow(**asdict(scan)))
-            try:
-                await session.commit()
-                return scan, True
-            except IntegrityError:
-                await session.rollback()
+        try:
+            async with self.statements.begin() as connection:
+                await connection.execute(_INSERT, asdict(scan))
+            return scan, True
+        except IntegrityError:
+            pass
         # Lost a race with a concurrent request carrying the same key.
         earlier = await self.by_key(scan.user_id, scan.idempotency_key or "")
         if earlier is None:
@@ -64,16 +82,18 @@ class WasteRepo:
         return earlier, False
 
     async def by_key(self, user_id: str, key: str) -> Scan | None:
-        async with self.reads() as session:
-            row = await session.scalar(
-                select(ScanRow).where(ScanRow.user_id == user_id, ScanRow.idempotency_key == key)
-            )
-            return _scan(row) if row else None
+        return await self._one(_BY_KEY, {"user_id": user_id, "key": key})
 
     async def get(self, scan_id: str) -> Scan | None:
-        async with self.reads() as session:
-            row = await session.get(ScanRow, scan_id)
-            return _scan(row) if row else None
+        return await self._one(_GET, {"scan_id": scan_id})
+
+    async def _update(self, connection, current: Scan, changed: Scan) -> bool:
+        """Writes `changed` only if the row is still at `current.version`; False when someone was faster."""
+        values = {f"v_{name}": getattr(changed, name) for name in _CHANGED}
+        result = await connection.execute(
+            _UPDATE, {"b_id": current.id, "b_version": current.version, **values}
+        )
+        return result.rowcount == 1
 
     async def transition(self, scan_id: str, change: Callable[[Scan], Scan | None]) -> tuple[Scan, bool]:
         """Applies a domain transition with optimistic locking on `version`; returns (scan, changed)."""
@@ -84,8 +104,8 @@ class WasteRepo:
             changed = change(current)
             if changed is None:
                 return current, False
-            async with self.sessions.begin() as session:
-                updated = await _update(session, current, changed)
+            async with self.statements.begin() as connection:
+                updated = await self._update(connection, current, changed)
             if updated:
                 return changed, True
         raise Conflict("the scan is being changed concurrently; try again")
@@ -102,7 +122,7 @@ class WasteRepo:
                 raise NotFound("scan not found")
             changed, example = change(current)
             async with self.sessions.begin() as session:
-                if await _update(session, current, changed):
+                if await self._update(await session.connection(), current, changed):
                     session.add(FeedbackRow(**asdict(example)))
                     return changed
         raise Conflict("the scan is being changed concurrently; try again")
@@ -214,8 +234,9 @@ class WasteRepo:
             return list((await session.scalars(query)).all())
 
     async def is_deleted(self, user_id: str) -> bool:
-        async with self.reads() as session:
-            return await session.get(DeletedSubjectRow, subject_digest(user_id)) is not None
+        async with self.statements.connect() as connection:
+            found = await connection.execute(_DELETED, {"digest": subject_digest(user_id)})
+            return found.first() is not None
 
     async def tombstone(self, user_id: str, now: datetime) -> None:
         """Marks the account deleted; committed on its own, before its rows go: a writer that checks

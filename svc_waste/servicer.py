@@ -49,7 +49,8 @@ ORPHAN_PAGES_PER_CALL = 10
 IMAGE_PREFIXES = ("scans/", "uploads/")
 
 
-def to_proto(scan: domain.Scan) -> pb.Scan:
+def to_proto(scan: domain.Scan, result: pb.ScanResult | None = None) -> pb.Scan:
+    """`result`: the scan's result when the caller holds it already (saves parsing the stored JSON)."""
     message = pb.Scan(
         scan_id=scan.id,
         user_id=scan.user_id,
@@ -66,7 +67,9 @@ def to_proto(scan: domain.Scan) -> pb.Scan:
     )
     if scan.lat is not None and scan.lon is not None:
         message.lat, message.lon = scan.lat, scan.lon
-    if scan.result_json:
+    if result is not None:
+        message.result.CopyFrom(result)
+    elif scan.result_json:
         message.result.CopyFrom(results.parse(scan.result_json))
     return message
 
@@ -110,21 +113,25 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
             raise NotFound("scan not found")
         return scan
 
-    async def _announce(self, scan: domain.Scan) -> None:
+    async def _announce(self, scan: domain.Scan, message: pb.Scan | None = None) -> pb.Scan:
+        """Counts and shares the new state; returns the scan's message (built once per change)."""
         metrics.SCANS.labels(scan.status).inc()
-        await self._share(scan)
+        message = message or to_proto(scan)
+        await self._share(scan, message)
+        return message
 
-    async def _share(self, scan: domain.Scan) -> None:
+    async def _share(self, scan: domain.Scan, message: pb.Scan | None = None) -> None:
         """The new state for readers: the scan's cache entry and its event channel."""
-        await self._cache(scan)
+        await self._cache(scan, message)
         await self.events.publish(f"scan:{scan.id}", {"status": scan.status, "version": scan.version})
 
-    async def _cache(self, scan: domain.Scan) -> None:
+    async def _cache(self, scan: domain.Scan, message: pb.Scan | None = None) -> None:
         """Every state of a scan, owner included, under `scan:<id>`: the edge answers polls from it
         and checks the owner (edge/routes/scans.py). The higher version wins a race of writers; a
         pending entry lives briefly, so a write lost to a cache outage heals on the next miss."""
         ttl = CACHE_TTL_S if scan.status in domain.FINISHED else PENDING_CACHE_TTL_S
-        await self.cache.set_newer(f"scan:{scan.id}", to_proto(scan).SerializeToString(), scan.version, ttl)
+        message = message or to_proto(scan)
+        await self.cache.set_newer(f"scan:{scan.id}", message.SerializeToString(), scan.version, ttl)
 
     async def _refuse_deleted(self, user_id: str) -> None:
         if await self.repo.is_deleted(user_id):
@@ -214,9 +221,9 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
             await self._purge(user_id)
             raise Unauthenticated(DELETED_DETAIL)
         if created:
-            await self._announce(stored)
+            message = await self._announce(stored)
             await self.outbox.send_new(stored)
-            return pb.CreateScanResponse(scan=to_proto(stored), created=True)
+            return pb.CreateScanResponse(scan=message, created=True)
         if request.image:
             await self.store.delete(image_key)
         # A concurrent request with the same key stored its scan first.
@@ -232,9 +239,10 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
             if scan.user_id == user_id:
                 return pb.GetScanResponse(scan=scan)
         owned = await self._owned(request.scan_id, user_id)
+        message = to_proto(owned)
         # A miss (a restart, an eviction, an expired pending entry): the next polls are cheap again.
-        await self._cache(owned)
-        return pb.GetScanResponse(scan=to_proto(owned))
+        await self._cache(owned, message)
+        return pb.GetScanResponse(scan=message)
 
     async def ListScans(
         self, request: pb.ListScansRequest, context: grpc.aio.ServicerContext
@@ -276,10 +284,9 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
         scan, changed = await self.repo.transition(
             request.scan_id, lambda s: domain.start(s, self.clock(), request.attempt, request.reclassify)
         )
-        if changed:
-            await self._announce(scan)
+        message = await self._announce(scan) if changed else to_proto(scan)
         finished = scan.status == domain.DONE and not (changed and request.reclassify)
-        reply = pb.StartProcessingResponse(scan=to_proto(scan), already_finished=finished)
+        reply = pb.StartProcessingResponse(scan=message, already_finished=finished)
         if not finished and scan.image_key:
             # The worker's next need: one call instead of a second round trip for the photo.
             with contextlib.suppress(NotFound):  # gone (expired in the bucket): the worker fails it
@@ -311,8 +318,11 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
             metrics.SCAN_SECONDS.observe(
                 (scan.updated_at - scan.created_at).total_seconds(), exemplar=metrics.trace_exemplar()
             )
-            await self._announce(scan)
-        return pb.CompleteScanResponse(scan=to_proto(scan), completed_now=changed)
+            # The stored JSON is this result: no need to parse it back.
+            return pb.CompleteScanResponse(
+                scan=await self._announce(scan, to_proto(scan, request.result)), completed_now=True
+            )
+        return pb.CompleteScanResponse(scan=to_proto(scan), completed_now=False)
 
     async def FailScan(
         self, request: pb.FailScanRequest, context: grpc.aio.ServicerContext
@@ -322,9 +332,7 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
             request.scan_id,
             lambda s: domain.fail(s, request.error_code or "failed", request.error_message, self.clock()),
         )
-        if changed:
-            await self._announce(scan)
-        return pb.FailScanResponse(scan=to_proto(scan))
+        return pb.FailScanResponse(scan=await self._announce(scan) if changed else to_proto(scan))
 
     async def ExpireImages(
         self, request: pb.ExpireImagesRequest, context: grpc.aio.ServicerContext
