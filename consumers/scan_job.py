@@ -122,6 +122,10 @@ async def _item_names(
     """(English, Korean) names by item id for the shown guidance and every choice's item."""
     main = clarified.guidance.item_id
     names = {main: (clarified.item_name_en, clarified.item_name_ko)} if main else {}
+    for c in clarified.choices:
+        if c.guidance.item_id and (c.item_name_en or c.item_name_ko):
+            names.setdefault(c.guidance.item_id, (c.item_name_en, c.item_name_ko))
+    # A coach of the previous release names no choice: ask it item by item.
     others = {c.guidance.item_id for c in clarified.choices if c.guidance.item_id} - names.keys()
     items = await asyncio.gather(
         *(deps.coach.GetItem(coach_pb2.GetItemRequest(item_id=i, language=language)) for i in sorted(others))

@@ -119,6 +119,15 @@ class CoachServicer(coach_pb2_grpc.CoachServiceServicer):
             return None
         return Match(self.kb.items[found.hits[0].item_id], found.hits[0].score)
 
+    def _choice(self, choice_id: str, guidance: Guidance) -> pb.ChoiceGuidance:
+        item = self.kb.items.get(guidance.item_id) if guidance.item_id else None
+        return pb.ChoiceGuidance(
+            choice_id=choice_id,
+            guidance=_guidance(guidance),
+            item_name_ko=item.name_ko if item else "",
+            item_name_en=item.name_en if item else "",
+        )
+
     async def Clarify(
         self, request: pb.ClarifyRequest, context: grpc.aio.ServicerContext
     ) -> pb.ClarifyResponse:
@@ -145,9 +154,7 @@ class CoachServicer(coach_pb2_grpc.CoachServiceServicer):
         )
         if c.question is not None:
             response.question.CopyFrom(_question(c, self.kb))
-            response.choices.extend(
-                pb.ChoiceGuidance(choice_id=o.id, guidance=_guidance(o.guidance)) for o in c.question.options
-            )
+            response.choices.extend(self._choice(o.id, o.guidance) for o in c.question.options)
         return response
 
     async def SearchItems(

@@ -147,6 +147,18 @@ async def test_clarify_with_a_hint_that_contradicts_the_photo(stub):
     assert reply.question.id == "hint_or_photo" and reply.guidance.category.code == "battery"
 
 
+async def test_clarify_names_each_choices_item_as_get_item_does(stub):
+    reply = await stub.Clarify(
+        pb.ClarifyRequest(category_probs={"can_metal": 0.95, "plastic": 0.05}, hint="건전지")
+    )
+    named = [c for c in reply.choices if c.guidance.item_id]
+    assert named, "the hint's item is one of the choices"
+    for choice in named:
+        item = (await stub.GetItem(pb.GetItemRequest(item_id=choice.guidance.item_id))).item
+        assert (choice.item_name_en, choice.item_name_ko) == (item.name_en, item.name_ko)
+    assert all(not (c.item_name_en or c.item_name_ko) for c in reply.choices if not c.guidance.item_id)
+
+
 async def test_clarify_without_a_question_names_the_item(stub):
     reply = await stub.Clarify(
         pb.ClarifyRequest(category_probs={"paper": 0.97, "plastic": 0.03}, hint="피자박스", item_name="종이")

@@ -183,12 +183,16 @@ class ClarifyRequest(_message.Message):
     def __init__(self, category_probs: _Optional[_Mapping[str, float]] = ..., uncertain: _Optional[bool] = ..., item_name: _Optional[str] = ..., flags: _Optional[_Union[_common_pb2.ConditionFlags, _Mapping]] = ..., hint: _Optional[str] = ..., language: _Optional[str] = ..., region_code: _Optional[str] = ...) -> None: ...
 
 class ChoiceGuidance(_message.Message):
-    __slots__ = ("choice_id", "guidance")
+    __slots__ = ("choice_id", "guidance", "item_name_ko", "item_name_en")
     CHOICE_ID_FIELD_NUMBER: _ClassVar[int]
     GUIDANCE_FIELD_NUMBER: _ClassVar[int]
+    ITEM_NAME_KO_FIELD_NUMBER: _ClassVar[int]
+    ITEM_NAME_EN_FIELD_NUMBER: _ClassVar[int]
     choice_id: str
     guidance: Guidance
-    def __init__(self, choice_id: _Optional[str] = ..., guidance: _Optional[_Union[Guidance, _Mapping]] = ...) -> None: ...
+    item_name_ko: str
+    item_name_en: str
+    def __init__(self, choice_id: _Optional[str] = ..., guidance: _Optional[_Union[Guidance, _Mapping]] = ..., item_name_ko: _Optional[str] = ..., item_name_en: _Optional[str] = ...) -> None: ...
 
 class ClarifyResponse(_message.Message):
     __slots__ = ("guidance", "question", "choices", "confidence", "alternatives", "item_name_ko", "item_name_en")
