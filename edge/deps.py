@@ -53,12 +53,17 @@ async def get_draining(request: Request) -> asyncio.Event:
     return edge_of(request.app).draining
 
 
-async def current_user(edge: EdgeContext, authorization: str) -> Identity:
-    """The caller of a request with this Authorization header; also called by the ASGI middleware."""
+def token_of(authorization: str) -> str:
+    """The bearer token of an Authorization header."""
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise ApiError(401, "auth_required", headers={"WWW-Authenticate": "Bearer"})
-    identity = await edge.verifier.verify(token.strip())
+    return token.strip()
+
+
+async def current_user(edge: EdgeContext, authorization: str) -> Identity:
+    """The caller of a request with this Authorization header; also called by the ASGI middleware."""
+    identity = await edge.verifier.verify(token_of(authorization))
     # An access token outlives its account by up to 15 minutes; a deleted account is refused at once.
     if await _deleted(edge, identity):
         raise ApiError(401, "account_deleted", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})

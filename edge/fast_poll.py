@@ -2,8 +2,9 @@
 
 A crowd of apps polls `GET /api/v1/scans/{id}` every 0.5 s, and FastAPI's route matching and
 dependency solving cost more than the rest of such a poll together (~0.4 ms of CPU). Here the same
-checks run directly: the caller's token (edge/deps.py `current_user`), the scan the waste service
-published with its owner (edge/routes/scans.py `published`), and the same answer (`poll_answer`).
+checks run directly: the caller's token and deleted-account marker (as edge/deps.py `current_user`),
+the scan the waste service published with its owner (edge/routes/scans.py `published`), both read
+in one round trip, and the same answer (`poll_answer`).
 Anything else (no token, a bad one, nothing published, someone else's scan, any error) goes on to
 the route, which answers it as before: this path never answers differently, only sooner.
 """
@@ -18,9 +19,9 @@ from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from edge.context import EdgeContext
-from edge.deps import current_user
+from edge.deps import revoked_key, token_of
 from edge.routes import scans
-from edge.routes.scans import poll_answer, published
+from edge.routes.scans import as_published, poll_answer
 
 # The route's path with its ScanId rules (at most 64 characters, no NUL).
 POLL_PATH = re.compile(r"/api/v1/scans/([^/\x00]{1,64})")
@@ -46,10 +47,12 @@ class FastPoll:
     async def _answer(self, scope: Scope, scan_id: str) -> Response | None:
         headers = Headers(scope=scope)
         try:
-            user = await current_user(self.edge, headers.get("authorization", ""))
-            scan = await published(self.edge.cache, scan_id, user.user_id)
+            user = await self.edge.verifier.verify(token_of(headers.get("authorization", "")))
+            # The deleted-account marker and the published scan in one round trip to the cache.
+            revoked, cached = await self.edge.cache.get_many(revoked_key(user.user_id), f"scan:{scan_id}")
         except Exception:
             return None  # the route answers it, with its problem document
+        scan = as_published(cached, user.user_id) if revoked is None else None
         if scan is None:
             return None
         return poll_answer(scan, headers.get("if-none-match"))

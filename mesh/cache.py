@@ -23,6 +23,10 @@ class CacheUnavailable(Exception):
 
 class Cache(Protocol):
     async def get(self, key: str, *, strict: bool = False) -> bytes | None: ...
+    async def get_many(self, *keys: str) -> list[bytes | None]:
+        """Several values in one round trip; raises CacheUnavailable when the store did not answer."""
+        ...
+
     async def set(self, key: str, value: bytes, ttl_s: int, *, strict: bool = False) -> None: ...
     async def delete(self, *keys: str) -> None: ...
     async def set_newer(self, key: str, value: bytes, version: int, ttl_s: int) -> bool:
@@ -48,6 +52,9 @@ class InProcessCache:
             return None
         self._items.move_to_end(key)
         return hit[1]
+
+    async def get_many(self, *keys: str) -> list[bytes | None]:
+        return [await self.get(key) for key in keys]
 
     async def take(self, key: str) -> bytes | None:
         value = await self.get(key)
@@ -102,6 +109,13 @@ class RedisCache:
                 raise CacheUnavailable(str(exc)) from exc
             log.warning("cache read failed; falling back to the database", exc_info=True)
             return None
+
+    async def get_many(self, *keys: str) -> list[bytes | None]:
+        try:
+            return await self.client.mget([self.prefix + key for key in keys])
+        except Exception as exc:
+            metrics.ERRORS.labels("cache").inc()
+            raise CacheUnavailable(str(exc)) from exc
 
     async def take(self, key: str) -> bytes | None:
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -38,6 +39,10 @@ router = APIRouter(prefix="/api/v1/scans", tags=["scans"])
 FINISHED = {"done", "failed"}
 # Pollers come back after this many seconds while a scan is pending.
 RETRY_AFTER_S = 1
+# Bodies of polls already rendered, by ETag: the ETag names one representation of a scan (304s rely
+# on it), and a crowd re-reads the same scans, so each is rendered once.
+RENDERED_KEPT = 4096
+_rendered: OrderedDict[str, bytes] = OrderedDict()
 SSE_KEEPALIVE_S = 15.0
 # Without the event bus (Redis down) the stream re-reads the scan this often instead.
 SSE_POLL_S = 1.0
@@ -223,7 +228,16 @@ def poll_answer(scan: waste_pb2.Scan, if_none_match: str | None) -> Response:
     if if_none_match and etag in {t.strip() for t in if_none_match.split(",")}:
         # Most polls end here: the state did not change, and nothing is rendered.
         return Response(status_code=304, headers=headers)
-    return Response(convert.scan(scan).model_dump_json(), media_type="application/json", headers=headers)
+    return Response(_render(scan, etag), media_type="application/json", headers=headers)
+
+
+def _render(scan: waste_pb2.Scan, etag: str) -> bytes:
+    body = _rendered.get(etag)
+    if body is None:
+        body = _rendered[etag] = convert.scan(scan).model_dump_json().encode()
+        if len(_rendered) > RENDERED_KEPT:
+            _rendered.popitem(last=False)
+    return body
 
 
 async def _read(cache: Cache, clients: Clients, scan_id: str, user: Identity) -> waste_pb2.Scan:
@@ -240,7 +254,11 @@ async def published(cache: Cache, scan_id: str, user_id: str) -> waste_pb2.Scan 
     """The scan as the waste service last published it to the shared cache (svc_waste/servicer.py
     `_cache`: every state, with its owner), or None. No database and no gRPC call: a crowd polls
     every 0.5 s. Someone else's scan is None too, so the service answers it (404) as before."""
-    cached = await cache.get(f"scan:{scan_id}")
+    return as_published(await cache.get(f"scan:{scan_id}"), user_id)
+
+
+def as_published(cached: bytes | None, user_id: str) -> waste_pb2.Scan | None:
+    """A published scan's cache entry, when there is one and it is the caller's."""
     if cached is None:
         return None
     try:

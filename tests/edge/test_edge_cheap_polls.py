@@ -120,7 +120,7 @@ async def test_the_fast_path_answers_as_the_route_does(edge_env, waste_reads, mo
     async def both(url, extra):
         fast = await edge_env.http.get(url, headers={**headers, **extra})
         with monkeypatch.context() as m:
-            m.setattr(fast_poll, "published", _nothing)  # the fast path declines: the route answers
+            m.setattr(fast_poll, "as_published", lambda *_: None)  # the fast path declines: the route answers
             routed = await edge_env.http.get(url, headers={**headers, **extra})
         return fast, routed
 
@@ -137,5 +137,14 @@ async def test_the_fast_path_answers_as_the_route_does(edge_env, waste_reads, mo
     assert waste_reads.reads == 0
 
 
-async def _nothing(*_):
-    return None
+async def test_a_deleted_accounts_token_gets_no_published_scan(edge_env, waste_reads):
+    from edge.deps import revoked_key
+
+    headers = await edge_env.login("gone-while-polling")
+    scan_id = await _submit(edge_env, headers)
+    url = f"/api/v1/scans/{scan_id}"
+    assert (await edge_env.http.get(url, headers=headers)).status_code == 200
+    # The marker the account's deletion leaves (edge/routes/users.py), with the scan still published.
+    await edge_env.cache.set(revoked_key(edge_env.user_id(headers)), b"1", 60)
+    refused = await edge_env.http.get(url, headers=headers)
+    assert refused.status_code == 401 and refused.json()["code"] == "account_deleted"
