@@ -59,11 +59,18 @@ class ScanDeps:
             self.predictions.popitem(last=False)
 
 
+def history_item(scan: waste_pb2.Scan) -> str:
+    """The item's name as the scan showed it, in the language it was asked in."""
+    result = scan.result
+    english = result.item or result.category.name_en
+    return (result.item_ko or result.category.name_ko or english) if scan.language == "ko" else english
+
+
 async def _record_history(deps: ScanDeps, scan: waste_pb2.Scan) -> None:
     entry = users_pb2.HistoryEntry(
         scan_id=scan.scan_id,
         category_code=scan.result.category.code,
-        item=scan.result.item or scan.result.category.name_en,
+        item=history_item(scan),
         confidence=scan.result.confidence,
         scanned_at=scan.created_at,
     )

@@ -42,6 +42,8 @@ async def test_real_photo_reaches_done_with_guidance_and_nearby(http):
     assert distances == sorted(distances)
     history = (await http.get("/api/v1/users/me/scans", headers=headers)).json()
     assert [h["scan_id"] for h in history["items"]] == [scan["scan_id"]]
+    # The scan was asked in Korean (the default): its history row names the item as it was shown.
+    assert history["items"][0]["item"] == result["item_ko"] != result["item"]
 
 
 async def test_truncated_photo_fails_with_a_reason(http):
