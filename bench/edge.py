@@ -21,7 +21,7 @@ from edge.settings import EdgeSettings
 from mesh.events import InProcessEventBus
 from mesh.grpc_channel import make_channel
 from mesh.identity import user_metadata
-from mesh.settings import MeshSettings
+from mesh.settings import MeshSettings, read_env
 from protos.wastecoach.users.v1 import users_pb2, users_pb2_grpc
 from svc_auth.settings import AuthSettings
 
@@ -31,14 +31,17 @@ WARMUP = 200
 
 async def main() -> None:
     settings = MeshSettings(data_dir=Path(tempfile.mkdtemp()) / "data", log_json=False)
-    components = [svc_auth.component.build(settings, AuthSettings()), svc_users.component.build(settings)]
+    components = [
+        svc_auth.component.build(settings, read_env(AuthSettings)),
+        svc_users.component.build(settings),
+    ]
     addresses = {}
     for component in components:
         await component.migrate()
         server = await component.start("127.0.0.1", 0, settings.identity_key())
         addresses[f"{component.name}_addr"] = f"127.0.0.1:{server.port}"
     wired = settings.model_copy(update=addresses)
-    app = create_app(wired, EdgeSettings(), connect(wired), InProcessEventBus())
+    app = create_app(wired, read_env(EdgeSettings), connect(wired), InProcessEventBus())
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://edge") as http:
         login = (await http.post("/api/v1/auth/dev/login", json={"nickname": "bench"})).json()
         headers = {"Authorization": f"Bearer {login['access_token']}"}

@@ -26,7 +26,7 @@ from bench.common import line, machine, summary
 from consumers.settings import ConsumerSettings
 from consumers.wiring import build_vision
 from edge.settings import EdgeSettings
-from mesh.settings import MeshSettings
+from mesh.settings import MeshSettings, read_env
 from wastecoach.runner import Mesh
 from wastecoach.settings import Settings
 
@@ -129,7 +129,7 @@ async def drop(db: str, vhost: str) -> None:
 async def main() -> None:
     logging.basicConfig(level=logging.ERROR)
     tmp = Path(tempfile.mkdtemp())
-    vision = build_vision(ConsumerSettings())
+    vision = build_vision(read_env(ConsumerSettings))
     await vision_only(vision, 5)
     base = summary(await vision_only(vision, N))
     embedded = summary(

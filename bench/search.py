@@ -18,6 +18,7 @@ from bench.common import line, machine, summary
 from evals.search_eval import Report, load, run
 from mesh.grpc_channel import make_channel
 from mesh.identity import IdentityKey
+from mesh.settings import read_env
 from protos.wastecoach.coach.v1 import coach_pb2, coach_pb2_grpc
 from svc_coach import hangul
 from svc_coach.kb import load as load_kb
@@ -59,7 +60,7 @@ def brute_force(index: SearchIndex, queries: list[str]) -> list[float]:
 
 
 async def grpc_latencies(queries: list[str]) -> list[float]:
-    component = svc_coach.component.build(CoachSettings())
+    component = svc_coach.component.build(read_env(CoachSettings))
     identity = IdentityKey(secrets.token_bytes(32))
     server = await component.start("127.0.0.1", 0, identity)
     samples = []

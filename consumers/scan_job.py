@@ -59,18 +59,13 @@ class ScanDeps:
             self.predictions.popitem(last=False)
 
 
-def history_item(scan: waste_pb2.Scan) -> str:
-    """The item's name as the scan showed it, in the language it was asked in."""
-    result = scan.result
-    english = result.item or result.category.name_en
-    return (result.item_ko or result.category.name_ko or english) if scan.language == "ko" else english
-
-
 async def _record_history(deps: ScanDeps, scan: waste_pb2.Scan) -> None:
     entry = users_pb2.HistoryEntry(
         scan_id=scan.scan_id,
         category_code=scan.result.category.code,
-        item=history_item(scan),
+        item=scan.result.item or scan.result.category.name_en,
+        item_ko=scan.result.item_ko or scan.result.category.name_ko,
+        language=scan.language,
         confidence=scan.result.confidence,
         scanned_at=scan.created_at,
     )
@@ -115,6 +110,13 @@ async def _nearby(deps: ScanDeps, scan: waste_pb2.Scan, category: str) -> list[l
         )
     )
     return list(found.locations)
+
+
+def _legacy(places: list[locations_pb2.DropOff]) -> list[waste_pb2.NearbyPlace]:
+    """The same places in the deprecated field, for a waste service of the previous release, which
+    reads only that one (this release only, see svc_waste/results.py)."""
+    names = waste_pb2.NearbyPlace.DESCRIPTOR.fields_by_name
+    return [waste_pb2.NearbyPlace(**{name: getattr(p, name) for name in names}) for p in places]
 
 
 def _disposal(guidance: coach_pb2.Guidance) -> waste_pb2.Disposal:
@@ -189,6 +191,7 @@ async def analyse(
             disposal=_disposal(g),
             coaching=list(g.coaching),
             drop_offs=nearby[g.category.code],
+            nearby=_legacy(nearby[g.category.code]),
         )
 
     item, item_ko = named(guidance)
@@ -204,6 +207,7 @@ async def analyse(
         disposal=_disposal(guidance),
         coaching=list(guidance.coaching),
         drop_offs=nearby[guidance.category.code],
+        nearby=_legacy(nearby[guidance.category.code]),
         # A question is open until its owner answers; each choice's result is ready for that moment.
         needs_confirmation=asking,
         question=clarified.question if asking else None,

@@ -7,13 +7,14 @@ polls, the body gate) is handed it when it is added, so a request looks nothing 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from starlette.applications import Starlette
 
 from edge.auth import TokenVerifier
 from edge.clients import Clients
 from edge.ratelimit import RateLimiter
+from edge.rendered import RenderedBodies
 from edge.settings import EdgeSettings
 from mesh.cache import Cache
 from mesh.events import EventBus
@@ -32,6 +33,7 @@ class EdgeContext:
     verifier: TokenVerifier
     # Set when the server starts shutting down: open event streams end with a reconnect hint.
     draining: asyncio.Event
+    rendered: RenderedBodies = field(default_factory=RenderedBodies)
 
 
 def attach(app: Starlette, edge: EdgeContext) -> None:

@@ -16,6 +16,7 @@ from edge.clients import Clients
 from edge.context import EdgeContext, edge_of
 from edge.errors import ApiError
 from edge.ratelimit import RateLimiter
+from edge.rendered import RenderedBodies
 from edge.settings import EdgeSettings
 from mesh.cache import Cache, CacheUnavailable
 from mesh.events import EventBus
@@ -79,6 +80,7 @@ LimiterDep = Annotated[RateLimiter, Depends(_part("limiter"))]
 EventsDep = Annotated[EventBus, Depends(_part("events"))]
 DrainingDep = Annotated[asyncio.Event, Depends(_part("draining"))]
 MeshDep = Annotated[MeshSettings, Depends(_part("mesh"))]
+RenderedDep = Annotated[RenderedBodies, Depends(_part("rendered"))]
 # Declares the bearer scheme to OpenAPI (generated clients, Swagger's Authorize button); the token
 # itself is read by current_user, which the body gate calls as well.
 BEARER = HTTPBearer(

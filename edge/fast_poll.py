@@ -55,4 +55,4 @@ class FastPoll:
         scan = as_published(cached, user.user_id) if revoked is None else None
         if scan is None:
             return None
-        return poll_answer(scan, headers.get("if-none-match"))
+        return poll_answer(scan, headers.get("if-none-match"), self.edge.rendered)

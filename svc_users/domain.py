@@ -25,6 +25,11 @@ class Profile:
     created_at: datetime
 
 
+def shown_name(english: str, korean: str, language: str) -> str:
+    """The item's name as the scan showed it: in the language it was asked in (Korean unless "en")."""
+    return english if language == "en" or not korean else korean
+
+
 @dataclass(frozen=True)
 class HistoryEntry:
     scan_id: str

@@ -6,7 +6,9 @@ from collections import Counter
 from dataclasses import asdict, fields
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
@@ -34,7 +36,12 @@ _GET_PROFILE = select(*(_PROFILES.c[f.name] for f in fields(Profile))).where(
 _DELETED = select(DeletedSubjectRow.__table__.c.subject_digest).where(
     DeletedSubjectRow.__table__.c.subject_digest == bindparam("digest")
 )
-_ADD_ENTRY = insert(_HISTORY)
+# The first record of a scan adds its row; a repeat (an answer, a redelivery) finds it there and
+# updates it. ON CONFLICT: a repeat is no failed statement (an error in PostgreSQL's log each time).
+_ADD_ENTRY = {
+    dialect: insert(_HISTORY).on_conflict_do_nothing(index_elements=["scan_id"]).returning(_HISTORY.c.scan_id)
+    for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
 # Another user's row with the same scan id is left alone.
 _UPDATE_ENTRY = (
     update(_HISTORY)
@@ -126,13 +133,11 @@ class UsersRepo:
         a deleted account gets no row."""
         if await self.is_deleted(entry.user_id):
             return False
-        # The insert first: nearly every call is a scan's first record.
-        try:
-            async with self.statements.begin() as connection:
-                await connection.execute(_ADD_ENTRY, asdict(entry))
+        add = _ADD_ENTRY[self.statements.dialect.name]
+        async with self.statements.begin() as connection:
+            added = (await connection.execute(add, asdict(entry))).first() is not None
+        if added:
             return not await self._purged_if_deleted(entry.user_id)
-        except IntegrityError:
-            pass
         # Recorded before (a redelivery, an answered question): this call's values apply.
         async with self.statements.begin() as connection:
             await connection.execute(

@@ -100,7 +100,7 @@ class UsersServicer(users_pb2_grpc.UsersServiceServicer):
             scan_id=e.scan_id,
             user_id=user_id,
             category_code=e.category_code,
-            item=e.item,
+            item=domain.shown_name(e.item, e.item_ko, e.language),
             confidence=e.confidence,
             scanned_at=from_timestamp(e.scanned_at),
         )

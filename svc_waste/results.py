@@ -1,13 +1,18 @@
 """A stored ScanResult: reading its open question and writing the result an answer leads to.
 
-The result is kept as the proto's JSON; these helpers keep that format in one place. Results written
-before `drop_offs` (stored rows, a consumer of the previous release) carry their places in the
-deprecated `nearby`; they are read and stored as `drop_offs`.
+The result is kept as the proto's JSON; these helpers keep that format in one place.
+
+Places moved from the deprecated `nearby` (NearbyPlace) to `drop_offs` (locations.v1.DropOff). For
+this release both are filled wherever a result travels (`both`), and the stored JSON keeps the
+previous release's format, places under `nearby`: during a rolling update (and after a rollback) the
+previous release's waste service, edge and workers read every result this one writes, and this one
+reads theirs. The next release stores and sends `drop_offs` only.
 """
 
 from __future__ import annotations
 
 from google.protobuf import json_format
+from google.protobuf.message import Message
 
 from mesh.proto_time import to_timestamp
 from protos.wastecoach.locations.v1 import locations_pb2
@@ -18,30 +23,35 @@ from svc_waste import domain
 def parse(result_json: str | None) -> pb.ScanResult:
     result = pb.ScanResult()
     if result_json:
-        json_format.Parse(result_json, result)
-    return _upgraded(result)
+        # A later release may store fields this one does not know: they must not make a row unreadable.
+        json_format.Parse(result_json, result, ignore_unknown_fields=True)
+    return both(result)
 
 
 def dump(result: pb.ScanResult) -> str:
-    return json_format.MessageToJson(_upgraded(result), indent=None)
+    """The stored JSON, in the previous release's format (places under `nearby`)."""
+    stored = both(result)
+    for part in (stored, *stored.outcomes):
+        part.ClearField("drop_offs")
+    return json_format.MessageToJson(stored, indent=None)
 
 
-def _upgraded(result: pb.ScanResult) -> pb.ScanResult:
-    """The result with places in the deprecated `nearby` moved to `drop_offs` (a copy when any)."""
-    if not (result.nearby or any(o.nearby for o in result.outcomes)):
-        return result
-    upgraded = pb.ScanResult()
-    upgraded.CopyFrom(result)
-    for part in (upgraded, *upgraded.outcomes):
+def both(result: pb.ScanResult) -> pb.ScanResult:
+    """A copy of the result with its places in both `drop_offs` and the deprecated `nearby`."""
+    filled = pb.ScanResult()
+    filled.CopyFrom(result)
+    for part in (filled, *filled.outcomes):
         if not part.drop_offs:
-            part.drop_offs.extend(_drop_off(p) for p in part.nearby)
-        part.ClearField("nearby")
-    return upgraded
+            part.drop_offs.extend(_by_name(p, locations_pb2.DropOff) for p in part.nearby)
+        if not part.nearby:
+            part.nearby.extend(_by_name(p, pb.NearbyPlace) for p in part.drop_offs)
+    return filled
 
 
-def _drop_off(place: pb.NearbyPlace) -> locations_pb2.DropOff:
-    # By field name, as the stored JSON is keyed: the names match, the numbers do not (map_url 9 vs 12).
-    return json_format.ParseDict(json_format.MessageToDict(place), locations_pb2.DropOff())
+def _by_name(place: Message, kind: type[Message]) -> Message:
+    # By field name: the names match, the numbers do not (map_url is 9 in NearbyPlace, 12 in DropOff).
+    names = place.DESCRIPTOR.fields_by_name
+    return kind(**{f.name: getattr(place, f.name) for f in kind.DESCRIPTOR.fields if f.name in names})
 
 
 def open_question(result: pb.ScanResult) -> domain.OpenQuestion | None:
@@ -78,6 +88,8 @@ def apply_answer(result: pb.ScanResult, given: domain.Answer) -> pb.ScanResult:
     answered.coaching.extend(outcome.coaching)
     del answered.drop_offs[:]
     answered.drop_offs.extend(outcome.drop_offs)
+    del answered.nearby[:]
+    answered.nearby.extend(outcome.nearby)
     answered.ClearField("question")
     answered.ClearField("outcomes")
     answered.needs_confirmation = False

@@ -310,17 +310,18 @@ class WasteServicer(waste_pb2_grpc.WasteServiceServicer):
         self, request: pb.CompleteScanRequest, context: grpc.aio.ServicerContext
     ) -> pb.CompleteScanResponse:
         await require_system(context)
-        result_json = results.dump(request.result)
+        result = results.both(request.result)
+        result_json = results.dump(result)
         scan, changed = await self.repo.transition(
-            request.scan_id, lambda s: domain.complete(s, result_json, request.result.model, self.clock())
+            request.scan_id, lambda s: domain.complete(s, result_json, result.model, self.clock())
         )
         if changed:
             metrics.SCAN_SECONDS.observe(
                 (scan.updated_at - scan.created_at).total_seconds(), exemplar=metrics.trace_exemplar()
             )
-            # The stored JSON is this result: no need to parse it back.
+            # The stored JSON is this result (`both` is what `parse` gives back): no need to parse it.
             return pb.CompleteScanResponse(
-                scan=await self._announce(scan, to_proto(scan, request.result)), completed_now=True
+                scan=await self._announce(scan, to_proto(scan, result)), completed_now=True
             )
         return pb.CompleteScanResponse(scan=to_proto(scan), completed_now=False)
 

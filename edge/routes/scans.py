@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections import OrderedDict
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -23,11 +22,13 @@ from edge.deps import (
     EventsDep,
     Language,
     LimiterDep,
+    RenderedDep,
     SettingsDep,
     as_user,
 )
 from edge.errors import ApiError
 from edge.openapi import header
+from edge.rendered import RenderedBodies
 from edge.schemas import NoNul
 from mesh.cache import Cache
 from mesh.proto_time import from_timestamp
@@ -39,10 +40,7 @@ router = APIRouter(prefix="/api/v1/scans", tags=["scans"])
 FINISHED = {"done", "failed"}
 # Pollers come back after this many seconds while a scan is pending.
 RETRY_AFTER_S = 1
-# Bodies of polls already rendered, by ETag: the ETag names one representation of a scan (304s rely
-# on it), and a crowd re-reads the same scans, so each is rendered once.
-RENDERED_KEPT = 4096
-_rendered: OrderedDict[str, bytes] = OrderedDict()
+
 SSE_KEEPALIVE_S = 15.0
 # Without the event bus (Redis down) the stream re-reads the scan this often instead.
 SSE_POLL_S = 1.0
@@ -211,15 +209,16 @@ async def get_scan(
     user: CurrentUser,
     clients: ClientsDep,
     cache: CacheDep,
+    rendered: RenderedDep,
     if_none_match: Annotated[
         str | None,
         Header(alias="If-None-Match", description="the ETag of the last answer: 304 while unchanged"),
     ] = None,
 ) -> Response:
-    return poll_answer(await _read(cache, clients, scan_id, user), if_none_match)
+    return poll_answer(await _read(cache, clients, scan_id, user), if_none_match, rendered)
 
 
-def poll_answer(scan: waste_pb2.Scan, if_none_match: str | None) -> Response:
+def poll_answer(scan: waste_pb2.Scan, if_none_match: str | None, rendered: RenderedBodies) -> Response:
     """The answer to a poll (this route's, and edge/fast_poll.py's for a published scan)."""
     etag = _etag(scan)
     headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
@@ -228,16 +227,8 @@ def poll_answer(scan: waste_pb2.Scan, if_none_match: str | None) -> Response:
     if if_none_match and etag in {t.strip() for t in if_none_match.split(",")}:
         # Most polls end here: the state did not change, and nothing is rendered.
         return Response(status_code=304, headers=headers)
-    return Response(_render(scan, etag), media_type="application/json", headers=headers)
-
-
-def _render(scan: waste_pb2.Scan, etag: str) -> bytes:
-    body = _rendered.get(etag)
-    if body is None:
-        body = _rendered[etag] = convert.scan(scan).model_dump_json().encode()
-        if len(_rendered) > RENDERED_KEPT:
-            _rendered.popitem(last=False)
-    return body
+    body = rendered.get(etag, lambda: convert.scan(scan).model_dump_json().encode())
+    return Response(body, media_type="application/json", headers=headers)
 
 
 async def _read(cache: Cache, clients: Clients, scan_id: str, user: Identity) -> waste_pb2.Scan:
@@ -293,6 +284,8 @@ async def answer_scan(
         scan_id=scan.scan_id,
         category_code=scan.result.category.code,
         item=scan.result.item or scan.result.category.name_en,
+        item_ko=scan.result.item_ko or scan.result.category.name_ko,
+        language=scan.language,
         confidence=scan.result.confidence,
         scanned_at=scan.created_at,
     )

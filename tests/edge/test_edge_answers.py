@@ -84,8 +84,9 @@ async def test_the_answer_becomes_the_result_and_history_and_stats_follow(edge_e
     assert got.status_code == 200 and got.json() == after
     assert answered.headers["etag"] == got.headers["etag"] != before.headers["etag"]
     history = (await edge_env.http.get("/api/v1/users/me/scans", headers=headers)).json()["items"]
+    # The chosen item, named as the scan (asked in Korean, the default) shows it.
     assert [(h["scan_id"], h["category_code"], h["item"]) for h in history] == [
-        (scan_id, "clear_pet", "Clear PET bottle")
+        (scan_id, "clear_pet", "투명 페트병")
     ]
     stats = (await edge_env.http.get("/api/v1/users/me/stats", headers=headers)).json()
     assert stats["total_scans"] == 1 and stats["by_category"] == [{"category_code": "clear_pet", "count": 1}]

@@ -108,9 +108,9 @@ async def test_the_fast_path_answers_as_the_route_does(edge_env, waste_reads, mo
     await edge_env.finish_scan(headers, done_id)
     answered = []
 
-    def spy(scan, if_none_match):
+    def spy(scan, if_none_match, rendered):
         answered.append(scan.scan_id)
-        return poll_answer(scan, if_none_match)
+        return poll_answer(scan, if_none_match, rendered)
 
     poll_answer = fast_poll.poll_answer
     monkeypatch.setattr(fast_poll, "poll_answer", spy)

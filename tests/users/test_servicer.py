@@ -63,3 +63,12 @@ async def test_history_is_idempotent_paged_and_private(stub):
     stats = await stub.GetStats(pb.GetStatsRequest(), metadata=user("u2"))
     assert stats.total_scans == 5
     assert {c.category_code: c.count for c in stats.by_category} == {"glass": 3, "paper": 2}
+
+
+def test_history_keeps_the_name_in_the_language_the_scan_was_asked_in():
+    from svc_users.domain import shown_name
+
+    assert shown_name("Clear PET bottle", "투명 페트병", "ko") == "투명 페트병"
+    assert shown_name("Clear PET bottle", "투명 페트병", "en") == "Clear PET bottle"
+    # A caller of the previous release sends no Korean name and no language.
+    assert shown_name("Clear PET bottle", "", "") == "Clear PET bottle"

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&protos/wastecoach/users/v1/users.proto\x12\x13wastecoach.users.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb6\x01\n\x07Profile\x12\x17\n\x07user_id\x18\x01 \x01(\tR\x06userId\x12\x1a\n\x08nickname\x18\x02 \x01(\tR\x08nickname\x12\x1a\n\x08language\x18\x03 \x01(\tR\x08language\x12\x1f\n\x0bregion_code\x18\x04 \x01(\tR\nregionCode\x12\x39\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tcreatedAt\"2\n\x14\x45nsureProfileRequest\x12\x1a\n\x08nickname\x18\x01 \x01(\tR\x08nickname\"O\n\x15\x45nsureProfileResponse\x12\x36\n\x07profile\x18\x01 \x01(\x0b\x32\x1c.wastecoach.users.v1.ProfileR\x07profile\"\x13\n\x11GetProfileRequest\"L\n\x12GetProfileResponse\x12\x36\n\x07profile\x18\x01 \x01(\x0b\x32\x1c.wastecoach.users.v1.ProfileR\x07profile\"\xa8\x01\n\x14UpdateProfileRequest\x12\x1f\n\x08nickname\x18\x01 \x01(\tH\x00R\x08nickname\x88\x01\x01\x12\x1f\n\x08language\x18\x02 \x01(\tH\x01R\x08language\x88\x01\x01\x12$\n\x0bregion_code\x18\x03 \x01(\tH\x02R\nregionCode\x88\x01\x01\x42\x0b\n\t_nicknameB\x0b\n\t_languageB\x0e\n\x0c_region_code\"O\n\x15UpdateProfileResponse\x12\x36\n\x07profile\x18\x01 \x01(\x0b\x32\x1c.wastecoach.users.v1.ProfileR\x07profile\"\x16\n\x14\x44\x65leteProfileRequest\"\x17\n\x15\x44\x65leteProfileResponse\"\xbb\x01\n\x0cHistoryEntry\x12\x17\n\x07scan_id\x18\x01 \x01(\tR\x06scanId\x12#\n\rcategory_code\x18\x02 \x01(\tR\x0c\x63\x61tegoryCode\x12\x12\n\x04item\x18\x03 \x01(\tR\x04item\x12\x1e\n\nconfidence\x18\x04 \x01(\x01R\nconfidence\x12\x39\n\nscanned_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tscannedAt\"L\n\x11RecordScanRequest\x12\x37\n\x05\x65ntry\x18\x01 \x01(\x0b\x32!.wastecoach.users.v1.HistoryEntryR\x05\x65ntry\".\n\x12RecordScanResponse\x12\x18\n\x07\x63reated\x18\x01 \x01(\x08R\x07\x63reated\"B\n\x12ListHistoryRequest\x12\x16\n\x06\x63ursor\x18\x01 \x01(\tR\x06\x63ursor\x12\x14\n\x05limit\x18\x02 \x01(\x05R\x05limit\"s\n\x13ListHistoryResponse\x12;\n\x07\x65ntries\x18\x01 \x03(\x0b\x32!.wastecoach.users.v1.HistoryEntryR\x07\x65ntries\x12\x1f\n\x0bnext_cursor\x18\x02 \x01(\tR\nnextCursor\".\n\x0fGetStatsRequest\x12\x1b\n\ttime_zone\x18\x01 \x01(\tR\x08timeZone\"J\n\rCategoryCount\x12#\n\rcategory_code\x18\x01 \x01(\tR\x0c\x63\x61tegoryCode\x12\x14\n\x05\x63ount\x18\x02 \x01(\x05R\x05\x63ount\"\xb1\x01\n\x10GetStatsResponse\x12\x1f\n\x0btotal_scans\x18\x01 \x01(\x05R\ntotalScans\x12\x43\n\x0b\x62y_category\x18\x02 \x03(\x0b\x32\".wastecoach.users.v1.CategoryCountR\nbyCategory\x12\x1f\n\x0bstreak_days\x18\x03 \x01(\x05R\nstreakDays\x12\x16\n\x06points\x18\x04 \x01(\x05R\x06points2\xbf\x05\n\x0cUsersService\x12\x66\n\rEnsureProfile\x12).wastecoach.users.v1.EnsureProfileRequest\x1a*.wastecoach.users.v1.EnsureProfileResponse\x12]\n\nGetProfile\x12&.wastecoach.users.v1.GetProfileRequest\x1a\'.wastecoach.users.v1.GetProfileResponse\x12\x66\n\rUpdateProfile\x12).wastecoach.users.v1.UpdateProfileRequest\x1a*.wastecoach.users.v1.UpdateProfileResponse\x12\x66\n\rDeleteProfile\x12).wastecoach.users.v1.DeleteProfileRequest\x1a*.wastecoach.users.v1.DeleteProfileResponse\x12]\n\nRecordScan\x12&.wastecoach.users.v1.RecordScanRequest\x1a\'.wastecoach.users.v1.RecordScanResponse\x12`\n\x0bListHistory\x12\'.wastecoach.users.v1.ListHistoryRequest\x1a(.wastecoach.users.v1.ListHistoryResponse\x12W\n\x08GetStats\x12$.wastecoach.users.v1.GetStatsRequest\x1a%.wastecoach.users.v1.GetStatsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&protos/wastecoach/users/v1/users.proto\x12\x13wastecoach.users.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb6\x01\n\x07Profile\x12\x17\n\x07user_id\x18\x01 \x01(\tR\x06userId\x12\x1a\n\x08nickname\x18\x02 \x01(\tR\x08nickname\x12\x1a\n\x08language\x18\x03 \x01(\tR\x08language\x12\x1f\n\x0bregion_code\x18\x04 \x01(\tR\nregionCode\x12\x39\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tcreatedAt\"2\n\x14\x45nsureProfileRequest\x12\x1a\n\x08nickname\x18\x01 \x01(\tR\x08nickname\"O\n\x15\x45nsureProfileResponse\x12\x36\n\x07profile\x18\x01 \x01(\x0b\x32\x1c.wastecoach.users.v1.ProfileR\x07profile\"\x13\n\x11GetProfileRequest\"L\n\x12GetProfileResponse\x12\x36\n\x07profile\x18\x01 \x01(\x0b\x32\x1c.wastecoach.users.v1.ProfileR\x07profile\"\xa8\x01\n\x14UpdateProfileRequest\x12\x1f\n\x08nickname\x18\x01 \x01(\tH\x00R\x08nickname\x88\x01\x01\x12\x1f\n\x08language\x18\x02 \x01(\tH\x01R\x08language\x88\x01\x01\x12$\n\x0bregion_code\x18\x03 \x01(\tH\x02R\nregionCode\x88\x01\x01\x42\x0b\n\t_nicknameB\x0b\n\t_languageB\x0e\n\x0c_region_code\"O\n\x15UpdateProfileResponse\x12\x36\n\x07profile\x18\x01 \x01(\x0b\x32\x1c.wastecoach.users.v1.ProfileR\x07profile\"\x16\n\x14\x44\x65leteProfileRequest\"\x17\n\x15\x44\x65leteProfileResponse\"\xf0\x01\n\x0cHistoryEntry\x12\x17\n\x07scan_id\x18\x01 \x01(\tR\x06scanId\x12#\n\rcategory_code\x18\x02 \x01(\tR\x0c\x63\x61tegoryCode\x12\x12\n\x04item\x18\x03 \x01(\tR\x04item\x12\x1e\n\nconfidence\x18\x04 \x01(\x01R\nconfidence\x12\x39\n\nscanned_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tscannedAt\x12\x17\n\x07item_ko\x18\x06 \x01(\tR\x06itemKo\x12\x1a\n\x08language\x18\x07 \x01(\tR\x08language\"L\n\x11RecordScanRequest\x12\x37\n\x05\x65ntry\x18\x01 \x01(\x0b\x32!.wastecoach.users.v1.HistoryEntryR\x05\x65ntry\".\n\x12RecordScanResponse\x12\x18\n\x07\x63reated\x18\x01 \x01(\x08R\x07\x63reated\"B\n\x12ListHistoryRequest\x12\x16\n\x06\x63ursor\x18\x01 \x01(\tR\x06\x63ursor\x12\x14\n\x05limit\x18\x02 \x01(\x05R\x05limit\"s\n\x13ListHistoryResponse\x12;\n\x07\x65ntries\x18\x01 \x03(\x0b\x32!.wastecoach.users.v1.HistoryEntryR\x07\x65ntries\x12\x1f\n\x0bnext_cursor\x18\x02 \x01(\tR\nnextCursor\".\n\x0fGetStatsRequest\x12\x1b\n\ttime_zone\x18\x01 \x01(\tR\x08timeZone\"J\n\rCategoryCount\x12#\n\rcategory_code\x18\x01 \x01(\tR\x0c\x63\x61tegoryCode\x12\x14\n\x05\x63ount\x18\x02 \x01(\x05R\x05\x63ount\"\xb1\x01\n\x10GetStatsResponse\x12\x1f\n\x0btotal_scans\x18\x01 \x01(\x05R\ntotalScans\x12\x43\n\x0b\x62y_category\x18\x02 \x03(\x0b\x32\".wastecoach.users.v1.CategoryCountR\nbyCategory\x12\x1f\n\x0bstreak_days\x18\x03 \x01(\x05R\nstreakDays\x12\x16\n\x06points\x18\x04 \x01(\x05R\x06points2\xbf\x05\n\x0cUsersService\x12\x66\n\rEnsureProfile\x12).wastecoach.users.v1.EnsureProfileRequest\x1a*.wastecoach.users.v1.EnsureProfileResponse\x12]\n\nGetProfile\x12&.wastecoach.users.v1.GetProfileRequest\x1a\'.wastecoach.users.v1.GetProfileResponse\x12\x66\n\rUpdateProfile\x12).wastecoach.users.v1.UpdateProfileRequest\x1a*.wastecoach.users.v1.UpdateProfileResponse\x12\x66\n\rDeleteProfile\x12).wastecoach.users.v1.DeleteProfileRequest\x1a*.wastecoach.users.v1.DeleteProfileResponse\x12]\n\nRecordScan\x12&.wastecoach.users.v1.RecordScanRequest\x1a\'.wastecoach.users.v1.RecordScanResponse\x12`\n\x0bListHistory\x12\'.wastecoach.users.v1.ListHistoryRequest\x1a(.wastecoach.users.v1.ListHistoryResponse\x12W\n\x08GetStats\x12$.wastecoach.users.v1.GetStatsRequest\x1a%.wastecoach.users.v1.GetStatsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -51,21 +51,21 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_DELETEPROFILERESPONSE']._serialized_start=789
   _globals['_DELETEPROFILERESPONSE']._serialized_end=812
   _globals['_HISTORYENTRY']._serialized_start=815
-  _globals['_HISTORYENTRY']._serialized_end=1002
-  _globals['_RECORDSCANREQUEST']._serialized_start=1004
-  _globals['_RECORDSCANREQUEST']._serialized_end=1080
-  _globals['_RECORDSCANRESPONSE']._serialized_start=1082
-  _globals['_RECORDSCANRESPONSE']._serialized_end=1128
-  _globals['_LISTHISTORYREQUEST']._serialized_start=1130
-  _globals['_LISTHISTORYREQUEST']._serialized_end=1196
-  _globals['_LISTHISTORYRESPONSE']._serialized_start=1198
-  _globals['_LISTHISTORYRESPONSE']._serialized_end=1313
-  _globals['_GETSTATSREQUEST']._serialized_start=1315
-  _globals['_GETSTATSREQUEST']._serialized_end=1361
-  _globals['_CATEGORYCOUNT']._serialized_start=1363
-  _globals['_CATEGORYCOUNT']._serialized_end=1437
-  _globals['_GETSTATSRESPONSE']._serialized_start=1440
-  _globals['_GETSTATSRESPONSE']._serialized_end=1617
-  _globals['_USERSSERVICE']._serialized_start=1620
-  _globals['_USERSSERVICE']._serialized_end=2323
+  _globals['_HISTORYENTRY']._serialized_end=1055
+  _globals['_RECORDSCANREQUEST']._serialized_start=1057
+  _globals['_RECORDSCANREQUEST']._serialized_end=1133
+  _globals['_RECORDSCANRESPONSE']._serialized_start=1135
+  _globals['_RECORDSCANRESPONSE']._serialized_end=1181
+  _globals['_LISTHISTORYREQUEST']._serialized_start=1183
+  _globals['_LISTHISTORYREQUEST']._serialized_end=1249
+  _globals['_LISTHISTORYRESPONSE']._serialized_start=1251
+  _globals['_LISTHISTORYRESPONSE']._serialized_end=1366
+  _globals['_GETSTATSREQUEST']._serialized_start=1368
+  _globals['_GETSTATSREQUEST']._serialized_end=1414
+  _globals['_CATEGORYCOUNT']._serialized_start=1416
+  _globals['_CATEGORYCOUNT']._serialized_end=1490
+  _globals['_GETSTATSRESPONSE']._serialized_start=1493
+  _globals['_GETSTATSRESPONSE']._serialized_end=1670
+  _globals['_USERSSERVICE']._serialized_start=1673
+  _globals['_USERSSERVICE']._serialized_end=2376
 # @@protoc_insertion_point(module_scope)

@@ -70,18 +70,22 @@ class DeleteProfileResponse(_message.Message):
     def __init__(self) -> None: ...
 
 class HistoryEntry(_message.Message):
-    __slots__ = ("scan_id", "category_code", "item", "confidence", "scanned_at")
+    __slots__ = ("scan_id", "category_code", "item", "confidence", "scanned_at", "item_ko", "language")
     SCAN_ID_FIELD_NUMBER: _ClassVar[int]
     CATEGORY_CODE_FIELD_NUMBER: _ClassVar[int]
     ITEM_FIELD_NUMBER: _ClassVar[int]
     CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
     SCANNED_AT_FIELD_NUMBER: _ClassVar[int]
+    ITEM_KO_FIELD_NUMBER: _ClassVar[int]
+    LANGUAGE_FIELD_NUMBER: _ClassVar[int]
     scan_id: str
     category_code: str
     item: str
     confidence: float
     scanned_at: _timestamp_pb2.Timestamp
-    def __init__(self, scan_id: _Optional[str] = ..., category_code: _Optional[str] = ..., item: _Optional[str] = ..., confidence: _Optional[float] = ..., scanned_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    item_ko: str
+    language: str
+    def __init__(self, scan_id: _Optional[str] = ..., category_code: _Optional[str] = ..., item: _Optional[str] = ..., confidence: _Optional[float] = ..., scanned_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., item_ko: _Optional[str] = ..., language: _Optional[str] = ...) -> None: ...
 
 class RecordScanRequest(_message.Message):
     __slots__ = ("entry",)
