@@ -7,6 +7,7 @@ from typing import Any
 from faststream.rabbit import RabbitBroker, RabbitQueue
 
 from mesh.jobs import DEAD_LETTER_QUEUE, QUEUE_PRIORITY
+from mesh.telemetry import instrumented
 
 
 def work_queue(name: str) -> RabbitQueue:
@@ -44,10 +45,12 @@ def all_queues() -> list[RabbitQueue]:
 
 
 def make_broker(url: str, **kwargs: Any) -> RabbitBroker:
-    # Trace context crosses the broker in the `traceparent` header.
-    from faststream.rabbit.opentelemetry import RabbitTelemetryMiddleware
+    if "middlewares" not in kwargs:
+        # Trace context crosses the broker in the `traceparent` header, when spans go anywhere: with
+        # no exporter (mesh/telemetry.py) a span per message is CPU spent on nothing.
+        from faststream.rabbit.opentelemetry import RabbitTelemetryMiddleware
 
-    kwargs.setdefault("middlewares", (RabbitTelemetryMiddleware(),))
+        kwargs["middlewares"] = (RabbitTelemetryMiddleware(),) if instrumented() else ()
     kwargs.setdefault("logger", None)
     return RabbitBroker(url, **kwargs)
 
