@@ -19,13 +19,13 @@ class EdgeSettings(SettingsSection):
     jwks_ttl_s: float = 300.0
     # Sign-ins and scan submissions one edge process admits at a time; beyond, 503 + Retry-After at
     # once (edge/admission.py) rather than a timeout after the gRPC deadline.
-    max_concurrent_sign_ins: int = 16
-    max_concurrent_submissions: int = 32
+    max_concurrent_sign_ins: int = Field(16, gt=0)
+    max_concurrent_submissions: int = Field(32, gt=0)
     max_upload_bytes: int = 15 * 1024 * 1024
     # Per-user scan submissions per minute (enforced with Redis when configured, in-process otherwise).
-    scan_rate_per_minute: int = 30
+    scan_rate_per_minute: int = Field(30, gt=0)
     # Sign-ins started (GET /auth/{provider}/authorize) per client address and minute.
-    authorize_rate_per_minute: int = 30
+    authorize_rate_per_minute: int = Field(30, gt=0)
     # Peers whose X-Forwarded-For names the client (uvicorn's forwarded_allow_ips: addresses or CIDRs,
     # comma-separated, or "*"). Behind the ingress: its pods' range, so the sign-in limit above counts
     # the phone's address rather than the ingress pod's. Loopback only by default.

@@ -6,12 +6,14 @@ is what every process shares. Entry points alone read the `WASTECOACH_*` variabl
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Literal, TypeVar
 
 import platformdirs
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import EnvSettingsSource
+from pydantic_settings.exceptions import SettingsError
 
 from mesh.identity import IdentityKey, load_key
 
@@ -43,11 +45,36 @@ class SettingsSection(BaseModel):
 Section = TypeVar("Section", bound=SettingsSection)
 
 
+class InvalidSetting(SystemExit):
+    """A variable with a value its setting cannot take: one line naming the variable, not a traceback."""
+
+
+def env_names(section: type[SettingsSection]) -> set[str]:
+    """The variables that set the section's settings (their `env_alias` names included)."""
+    names = set()
+    for name, field in section.model_fields.items():
+        alias = field.validation_alias
+        names.update(alias.choices if isinstance(alias, AliasChoices) else [f"{ENV_PREFIX}{name}".upper()])
+    return {str(n).upper() for n in names}
+
+
 def read_env(section: type[Section]) -> Section:
     """A section from `WASTECOACH_<SETTING>` (or its `env_alias` names): the variables stay flat,
     whichever section holds a setting. For entry points only."""
-    values = EnvSettingsSource(section, env_prefix=ENV_PREFIX, case_sensitive=False)()
-    return section.model_validate(values)
+    try:
+        values = EnvSettingsSource(section, env_prefix=ENV_PREFIX, case_sensitive=False)()
+        return section.model_validate(values)
+    except SettingsError as exc:  # a list or an object that is not JSON
+        field = str(exc).split('"')[1] if '"' in str(exc) else "?"
+        raise InvalidSetting(
+            f'{ENV_PREFIX}{field.upper()}: not valid JSON (a list looks like ["a", "b"])'
+        ) from exc
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{ENV_PREFIX}{'_'.join(str(p) for p in e['loc'][:1]).upper()}={e.get('input')!r}: {e['msg']}"
+            for e in exc.errors()
+        )
+        raise InvalidSetting(f"{problems}; not starting") from exc
 
 
 def _default_data_dir() -> Path:
@@ -80,6 +107,13 @@ class MeshSettings(SettingsSection):
     waste_addr: str = f"127.0.0.1:{DEFAULT_PORTS['waste']}"
     coach_addr: str = f"127.0.0.1:{DEFAULT_PORTS['coach']}"
     locations_addr: str = f"127.0.0.1:{DEFAULT_PORTS['locations']}"
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, level: str) -> str:
+        if level.upper() not in logging.getLevelNamesMapping():
+            raise ValueError("should be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level.upper()
 
     @property
     def production(self) -> bool:

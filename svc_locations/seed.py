@@ -51,5 +51,10 @@ async def seed(repo: LocationsRepo, data_dir: Path | None, production: bool) -> 
         return []
     places = demo_places()
     await repo.upsert(places)
-    log.info("no locations data folder; loaded the demo set", extra={"points": len(places)})
+    # Named, so that a mistyped WASTECOACH_LOCATIONS_DATA_DIR does not pass for a configuration.
+    log.info(
+        "no locations data folder at %s; loaded the demo set",
+        data_dir or "(unset)",
+        extra={"points": len(places)},
+    )
     return []

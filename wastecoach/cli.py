@@ -14,7 +14,12 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wastecoach", description="AI Waste Coach backend")
     sub = parser.add_subparsers(dest="command", required=True)
     up = sub.add_parser("up", help="run everything in one process on the embedded default")
-    up.add_argument("--port", type=int, default=8000, help="edge HTTP port (0 picks a free one)")
+    up.add_argument(
+        "--port",
+        type=int,
+        default=None,
+        help="edge HTTP port (default WASTECOACH_HTTP_PORT or 8000; 0 picks a free one)",
+    )
     up.add_argument("--host", default="127.0.0.1")
     serve = sub.add_parser("serve", help="run one component (for k8s)")
     serve.add_argument("component", choices=("edge", *SERVICES))

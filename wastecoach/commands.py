@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -16,12 +17,16 @@ from mesh.logs import configure_logging, wants_json
 from mesh.telemetry import setup_telemetry
 from wastecoach.settings import Settings
 
+log = logging.getLogger(__name__)
+
 
 def _settings(component: str) -> Settings:
     settings = Settings.from_env()
     mesh = settings.mesh
     mesh.check_production()
     configure_logging(f"wastecoach-{component}", mesh.log_level, wants_json(mesh.log_json, mesh.production))
+    for name in Settings.unknown_variables(os.environ):
+        log.warning("%s is not a setting; ignored (see the configuration table in the README)", name)
     setup_telemetry(f"wastecoach-{component}")
     return settings
 
@@ -31,7 +36,8 @@ async def cmd_up(args: argparse.Namespace) -> int:
 
     mesh = Mesh(_settings("up"))
     try:  # a start that fails half-way still closes what it opened
-        url = await mesh.start(args.host, args.port)
+        port = mesh.settings.edge.http_port if args.port is None else args.port
+        url = await mesh.start(args.host, port)
         # The one line a person needs among the logs (stdout, apart from them on stderr); bold on a terminal.
         line = (
             f"AI Waste Coach is up: {url}  open it in a browser (API docs: {url}/docs; "

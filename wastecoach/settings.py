@@ -6,17 +6,21 @@ see another's settings. Every setting keeps its flat `WASTECOACH_<SETTING>` vari
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from consumers.settings import ConsumerSettings
 from edge.settings import EdgeSettings
-from mesh.settings import MeshSettings, read_env
+from mesh.settings import ENV_PREFIX, MeshSettings, env_names, read_env
 from svc_auth.settings import AuthSettings
 from svc_coach.settings import CoachSettings
 from svc_locations.settings import LocationsSettings
 from svc_waste.settings import WasteSettings
+
+# Read outside the settings: where `wastecoach vision` keeps its feature cache.
+OTHER_VARIABLES = {"WASTECOACH_VISION_CACHE"}
 
 
 class Settings(BaseModel):
@@ -36,6 +40,16 @@ class Settings(BaseModel):
     def from_env(cls) -> Settings:
         """Every section from the environment, once; entry points only."""
         return cls(**{name: read_env(field.annotation) for name, field in cls.model_fields.items()})
+
+    @classmethod
+    def unknown_variables(cls, environ: Mapping[str, str]) -> list[str]:
+        """`WASTECOACH_*` variables no setting reads (a typo is otherwise silently ignored)."""
+        known = set().union(*(env_names(field.annotation) for field in cls.model_fields.values()))
+        return sorted(
+            name
+            for name in environ
+            if name.upper().startswith(ENV_PREFIX) and name.upper() not in known | OTHER_VARIABLES
+        )
 
     def with_mesh(self, **changes: Any) -> Settings:
         """A copy with some of the mesh's settings changed (`up` binds services to ports of its own)."""

@@ -2,6 +2,8 @@
 under the flat variable ops know; cloud vision and the coaching LLM are configured apart (a shared
 key serves both); nothing but the entry point reads the environment."""
 
+import pytest
+
 from mesh.settings import ENV_PREFIX, MeshSettings
 from svc_coach.settings import CoachSettings
 from wastecoach.settings import Settings
@@ -88,3 +90,34 @@ def test_settings_built_in_code_do_not_read_the_environment(monkeypatch, tmp_pat
     settings = Settings(mesh=MeshSettings(data_dir=tmp_path))
     assert settings.coach.coach_openai_api_key is None and settings.mesh.log_level == "INFO"
     assert CoachSettings().coach_openai_api_key is None
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("WASTECOACH_SCAN_RATE_PER_MINUTE", "abc", "valid integer"),
+        ("WASTECOACH_SCAN_RATE_PER_MINUTE", "-5", "greater than 0"),
+        ("WASTECOACH_LOG_LEVEL", "LOUD", "DEBUG, INFO"),
+        ("WASTECOACH_VISION_MODE", "bogus", "'cascade'"),
+        ("WASTECOACH_APP_REDIRECT_ALLOWLIST", "not-json", "not valid JSON"),
+    ],
+)
+def test_a_value_a_setting_cannot_take_stops_the_start_with_one_line_naming_it(
+    monkeypatch, variable, value, says
+):
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SystemExit) as stopped:
+        Settings.from_env()
+    message = str(stopped.value)
+    assert message.startswith(variable) and says in message and "\n" not in message
+
+
+def test_a_variable_no_setting_reads_is_named():
+    environ = {
+        "WASTECOACH_SCAN_RATE": "5",  # a typo of WASTECOACH_SCAN_RATE_PER_MINUTE
+        "WASTECOACH_SCAN_RATE_PER_MINUTE": "5",
+        "WASTECOACH_OPENAI_API_KEY": "shared",  # an alias of two settings
+        "WASTECOACH_VISION_CACHE": "/tmp/features",  # read by `wastecoach vision`
+        "HOME": "/root",
+    }
+    assert Settings.unknown_variables(environ) == ["WASTECOACH_SCAN_RATE"]
