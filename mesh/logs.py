@@ -14,7 +14,8 @@ from opentelemetry import trace
 # uvicorn's color_message repeats msg with escape codes.
 _RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", "color_message"}
 # On a terminal these say step by step what the one line after them sums up (migrations, server start).
-_CHATTY_ON_TERMINAL = ("alembic", "uvicorn.error")
+# Start-up detail a person at a terminal does not need (JSON logs keep it).
+_CHATTY_ON_TERMINAL = ("alembic", "uvicorn.error", "mesh.grpc_server")
 
 
 def _extra(record: logging.LogRecord) -> dict[str, object]:
@@ -73,8 +74,17 @@ def configure_logging(component: str, level: str = "INFO", as_json: bool = True)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    # Keep third-party chatter out of the default level.
-    for noisy in ("aiormq", "aio_pika", "httpx", "sqlalchemy.engine", "uvicorn.access"):
+    # Third-party internals, even at DEBUG: every SQLite statement, every gRPC event loop hand-off.
+    for noisy in (
+        "aiormq",
+        "aio_pika",
+        "httpx",
+        "sqlalchemy.engine",
+        "uvicorn.access",
+        "aiosqlite",
+        "grpc",
+        "alembic.runtime.plugins",
+    ):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
     for chatty in _CHATTY_ON_TERMINAL:
         logging.getLogger(chatty).setLevel(root.level if as_json else max(logging.WARNING, root.level))
