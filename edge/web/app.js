@@ -9,7 +9,7 @@ const TEXT = {
     takePhoto: "사진 찍기 / 고르기", hint: "무엇인지 알려 주셔도 돼요 (선택)", noLocation: "위치 없음",
     useLocation: "내 위치 사용", queued: "접수", processing: "분석 중", done: "완료", failed: "실패",
     howTitle: "이렇게 버려요", whyTitle: "왜 그럴까요?", nearbyTitle: "가까운 배출 장소",
-    noNearby: "주변에서 찾은 장소가 없어요.", historyTitle: "기록", searchTitle: "품목 찾기",
+    noNearby: "주변에서 찾은 장소가 없어요.", putOut: (bin) => `주변에서 찾은 장소가 없어요. 배출: ${bin}`, historyTitle: "기록", searchTitle: "품목 찾기",
     searchPlaceholder: "예: 우유팩, 건전지", search: "찾기", askTitle: "물어보기",
     askPlaceholder: "예: 기름 묻은 피자 상자는 어디에 버려요?", ask: "물어보기",
     footer: "지도는 이 서버에서 그린 간단한 약도예요. 길 찾기는 카카오맵 링크로 열려요.",
@@ -28,7 +28,7 @@ const TEXT = {
     takePhoto: "Take or pick a photo", hint: "Say what it is (optional)", noLocation: "No location",
     useLocation: "Use my location", queued: "Queued", processing: "Analysing", done: "Done", failed: "Failed",
     howTitle: "How to dispose of it", whyTitle: "Why?", nearbyTitle: "Nearby drop-offs",
-    noNearby: "No drop-off found nearby.", historyTitle: "History", searchTitle: "Find an item",
+    noNearby: "No drop-off found nearby.", putOut: (bin) => `No drop-off found nearby. Where it goes: ${bin}`, historyTitle: "History", searchTitle: "Find an item",
     searchPlaceholder: "e.g. milk carton, battery", search: "Search", askTitle: "Ask",
     askPlaceholder: "e.g. Where does a greasy pizza box go?", ask: "Ask",
     footer: "The map is a simple sketch drawn here; directions open in Kakao Map.",
@@ -295,7 +295,7 @@ function showScan(scan) {
   $("tip").hidden = !r.disposal.tip;
   $("coaching").replaceChildren(...r.coaching.map((c) => el("li", {}, c)));
   showQuestion(scan);
-  showNearby(r.nearby);
+  showNearby(r.nearby, r.disposal.bin);
 }
 
 function showQuestion(scan) {
@@ -330,8 +330,10 @@ async function answer(scan, question, choice) {
 }
 
 // --- nearby: a list and a small map drawn here (SVG), centred on the person ---------------------
-function showNearby(places) {
+function showNearby(places, bin) {
   $("no-nearby").hidden = places.length > 0;
+  // With no drop-off nearby (or no location), still say where it goes: most items go out at home.
+  $("no-nearby").textContent = bin ? t("putOut", bin) : t("noNearby");
   $("nearby-list").replaceChildren(...places.map((p) =>
     el("li", {}, el("strong", {}, p.name), ` · ${distance(p.distance_m)} `,
       el("a", { href: p.map_url || kakaoLink(p), target: "_blank", rel: "noopener noreferrer" }, t("kakaoMap")),

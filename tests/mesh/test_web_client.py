@@ -122,6 +122,9 @@ def drive(url: str, out: Path) -> dict:
 
         driver.find_element(By.ID, "lang").click()
         seen["title_en"] = driver.find_element(By.CSS_SELECTOR, "h1").text
+        # A result with no drop-off nearby (or no location) still says where the item goes.
+        driver.execute_script("showNearby([], '불연성 폐기물 마대')")
+        seen["no_nearby"] = driver.find_element(By.ID, "no-nearby").text
         driver.execute_script("window.scrollTo(0, 0)")
         driver.save_screenshot(str(out / "06-english.png"))
 
@@ -148,6 +151,7 @@ async def test_a_person_scans_in_the_browser(mesh):
     assert all(link.startswith("https://map.kakao.com/link/") for link in seen["kakao_links"])
     assert seen["stats"] and seen["search"] and seen["ask"]
     assert seen["title_en"] == "AI Waste Coach"
+    assert seen["no_nearby"] == "No drop-off found nearby. Where it goes: 불연성 폐기물 마대"
     origin = urlsplit(mesh.url).netloc
     assert seen["loaded"] and all(urlsplit(u).netloc == origin for u in seen["loaded"]), seen["loaded"]
     assert not seen["console"], seen["console"]
