@@ -71,8 +71,7 @@ def read_env(section: type[Section]) -> Section:
         ) from exc
     except ValidationError as exc:
         problems = "; ".join(
-            f"{ENV_PREFIX}{'_'.join(str(p) for p in e['loc'][:1]).upper()}={e.get('input')!r}: {e['msg']}"
-            for e in exc.errors()
+            f"{ENV_PREFIX}{str(e['loc'][0]).upper()}={e.get('input')!r}: {e['msg']}" for e in exc.errors()
         )
         raise InvalidSetting(f"{problems}; not starting") from exc
 

@@ -44,11 +44,9 @@ class Settings(BaseModel):
     @classmethod
     def unknown_variables(cls, environ: Mapping[str, str]) -> list[str]:
         """`WASTECOACH_*` variables no setting reads (a typo is otherwise silently ignored)."""
-        known = set().union(*(env_names(field.annotation) for field in cls.model_fields.values()))
+        known = OTHER_VARIABLES.union(*(env_names(field.annotation) for field in cls.model_fields.values()))
         return sorted(
-            name
-            for name in environ
-            if name.upper().startswith(ENV_PREFIX) and name.upper() not in known | OTHER_VARIABLES
+            name for name in environ if name.upper().startswith(ENV_PREFIX) and name.upper() not in known
         )
 
     def with_mesh(self, **changes: Any) -> Settings:
